@@ -1,0 +1,340 @@
+"""Test/demo control API under ``/__emulator__/`` (not Canvas; JSON in, JSON out, no auth).
+
+See docs/emulator.md for the list. These endpoints simulate what happens outside the API in real
+Canvas: an admin creating users or developer keys, a user clicking a confirmation link, a mail
+bounce, the one-hour token expiry passing, a user revoking an integration.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote
+
+from . import pages
+from .channels import channel_json
+from .faults import FaultError
+from .oauth import session_cookie
+from .state import ADMIN_PERMISSIONS, Channel, State
+from .wire import Request, Response, json_response
+
+if TYPE_CHECKING:
+    from .server import App
+
+ControlHandler = Callable[["App", Request], Response]
+
+
+class ControlError(Exception):
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def _body(req: Request) -> dict[str, Any]:
+    return req.params
+
+
+def _int_field(body: dict[str, Any], name: str) -> int:
+    value = body.get(name)
+    try:
+        return int(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise ControlError(400, f"{name} must be an integer") from None
+
+
+def _user_or_404(state: State, user_id: int) -> Any:
+    user = state.users.get(user_id)
+    if user is None:
+        raise ControlError(404, f"no user {user_id}")
+    return user
+
+
+def _channel_or_404(state: State, channel_id: str) -> Channel:
+    channel = state.channels.get(int(channel_id)) if channel_id.isdigit() else None
+    if channel is None:
+        raise ControlError(404, f"no channel {channel_id}")
+    return channel
+
+
+def _full_channel(channel: Channel) -> dict[str, Any]:
+    return {
+        **channel_json(channel),
+        "path": channel.path,
+        "bounce_count": channel.bounce_count,
+        "confirmation_sent_count": channel.confirmation_sent_count,
+    }
+
+
+# -- users, tokens, sessions, developer keys ------------------------------------------------
+
+
+def list_users(app: App, req: Request) -> Response:
+    with app.state.lock:
+        return json_response(
+            [u.summary() for u in sorted(app.state.users.values(), key=lambda u: u.id)]
+        )
+
+
+def create_user(app: App, req: Request) -> Response:
+    body = _body(req)
+    name, login_id = body.get("name"), body.get("login_id")
+    if not name or not login_id:
+        raise ControlError(400, "name and login_id are required")
+    role = str(body.get("role") or "student")
+    permissions = body.get("permissions")
+    if permissions is not None and not isinstance(permissions, list):
+        raise ControlError(400, "permissions must be a list")
+    state = app.state
+    with state.lock:
+        if any(u.login_id.lower() == str(login_id).lower() for u in state.users.values()):
+            raise ControlError(400, f"login_id {login_id!r} is taken")
+        perms = frozenset(str(p) for p in permissions) if permissions is not None else None
+        if role == "admin" and perms is None:
+            perms = ADMIN_PERMISSIONS
+        user = state.add_user(
+            name=str(name),
+            login_id=str(login_id),
+            sis_user_id=body.get("sis_user_id"),
+            role=role,
+            permissions=perms,
+        )
+        if body.get("email"):
+            state.add_channel(user.id, str(body["email"]), "email", "active")
+        return json_response(user.summary())
+
+
+def create_token(app: App, req: Request) -> Response:
+    body = _body(req)
+    state = app.state
+    with state.lock:
+        user = _user_or_404(state, _int_field(body, "user_id"))
+        key = None
+        if body.get("developer_key_id") is not None:
+            key = state.developer_keys.get(_int_field(body, "developer_key_id"))
+            if key is None:
+                raise ControlError(404, "no such developer key")
+        row = state.issue_token(user.id, key, manual=True, purpose="emulator control API")
+        return json_response({"access_token": row.token, "user_id": user.id, "id": row.id})
+
+
+def _token_row(app: App, token: str) -> Any:
+    row = app.state.token_by_string(unquote(token))
+    if row is None:
+        raise ControlError(404, "no such access token")
+    return row
+
+
+def expire_token(app: App, req: Request) -> Response:
+    """The 1-hour expiry passes: the API answers 401, refresh still works."""
+    with app.state.lock:
+        row = _token_row(app, req.route["token"])
+        row.expires_at = time.time() - 1
+        return json_response({"expired": True})
+
+
+def revoke_token(app: App, req: Request) -> Response:
+    """The user removes the integration: the row is gone, so refresh fails too."""
+    with app.state.lock:
+        row = _token_row(app, req.route["token"])
+        row.deleted = True
+        return json_response({"revoked": True})
+
+
+def create_session(app: App, req: Request) -> Response:
+    state = app.state
+    with state.lock:
+        user = _user_or_404(state, _int_field(_body(req), "user_id"))
+        session = state.new_session(user.id)
+    response = json_response({"user_id": user.id, "cookie": session_cookie(session).split(";")[0]})
+    return response.header("Set-Cookie", session_cookie(session))
+
+
+def list_developer_keys(app: App, req: Request) -> Response:
+    with app.state.lock:
+        return json_response([k.as_json() for k in app.state.developer_keys.values()])
+
+
+def create_developer_key(app: App, req: Request) -> Response:
+    body = _body(req)
+    uris = body.get("redirect_uris") or []
+    scopes = body.get("scopes") or []
+    if not isinstance(uris, list) or not isinstance(scopes, list):
+        raise ControlError(400, "redirect_uris and scopes must be lists")
+    client_type = str(body.get("client_type") or "confidential")
+    if client_type not in {"confidential", "public"}:
+        raise ControlError(400, "client_type must be confidential or public")
+    key = app.state.add_developer_key(
+        name=str(body.get("name") or "Emulated Developer Key"),
+        redirect_uris=[str(u) for u in uris],
+        trusted=bool(body.get("trusted", False)),
+        require_scopes=bool(body.get("require_scopes", False)),
+        scopes=[str(s) for s in scopes],
+        client_type=client_type,
+        sns_arn=body.get("sns_arn"),
+    )
+    return json_response(key.as_json())
+
+
+# -- settings, reset ---------------------------------------------------------------------------
+
+
+def _settings_json(state: State) -> dict[str, Any]:
+    account = state.root_account
+    return {
+        "users_can_edit_comm_channels": account.users_can_edit_comm_channels,
+        "max_communication_channels": account.max_communication_channels,
+        "banned_email_domains": list(account.banned_email_domains),
+        "unauthorized_status": state.settings.unauthorized_status,
+    }
+
+
+def get_settings(app: App, req: Request) -> Response:
+    with app.state.lock:
+        return json_response(_settings_json(app.state))
+
+
+def update_settings(app: App, req: Request) -> Response:
+    body = _body(req)
+    state = app.state
+    with state.lock:
+        account = state.root_account
+        if "users_can_edit_comm_channels" in body:
+            account.users_can_edit_comm_channels = bool(body["users_can_edit_comm_channels"])
+        if "max_communication_channels" in body:
+            limit = body["max_communication_channels"]
+            account.max_communication_channels = None if limit is None else int(limit)
+        if "banned_email_domains" in body:
+            account.banned_email_domains = [str(d) for d in body["banned_email_domains"] or []]
+        if "unauthorized_status" in body:
+            status = int(body["unauthorized_status"])
+            if status not in (401, 403):
+                raise ControlError(400, "unauthorized_status must be 401 or 403")
+            state.settings.unauthorized_status = status
+        return json_response(_settings_json(state))
+
+
+def reset(app: App, req: Request) -> Response:
+    app.reset()
+    return json_response({"reset": True, "seed": app.seed})
+
+
+# -- channels ----------------------------------------------------------------------------------
+
+
+def list_channels(app: App, req: Request) -> Response:
+    state = app.state
+    raw = req.str_param("user_id")
+    with state.lock:
+        if raw is None:
+            rows = sorted(state.channels.values(), key=lambda c: (c.user_id, c.position, c.id))
+        else:
+            rows = state.user_channels(
+                _int_field({"user_id": raw}, "user_id"), include_retired=True
+            )
+        return json_response([_full_channel(c) for c in rows])
+
+
+def confirm_channel(app: App, req: Request) -> Response:
+    """What clicking the ``/register/:nonce`` link does (spec §7)."""
+    with app.state.lock:
+        channel = _channel_or_404(app.state, req.route["id"])
+        if channel.workflow_state == "retired":
+            raise ControlError(400, "a retired channel cannot be confirmed")
+        channel.workflow_state = "active"
+        return json_response(_full_channel(channel))
+
+
+def bounce_channel(app: App, req: Request) -> Response:
+    body = _body(req)
+    with app.state.lock:
+        channel = _channel_or_404(app.state, req.route["id"])
+        channel.bounce_count = (
+            _int_field(body, "count") if "count" in body else channel.bounce_count + 1
+        )
+        return json_response(_full_channel(channel))
+
+
+def channel_messages(app: App, req: Request) -> Response:
+    with app.state.lock:
+        channel = _channel_or_404(app.state, req.route["id"])
+        return json_response([dict(m) for m in channel.messages])
+
+
+# -- faults, request log, static ---------------------------------------------------------------
+
+
+def get_faults(app: App, req: Request) -> Response:
+    return json_response(app.faults.snapshot())
+
+
+def set_faults(app: App, req: Request) -> Response:
+    try:
+        return json_response(app.faults.configure(_body(req)))
+    except FaultError as err:
+        raise ControlError(400, str(err)) from None
+
+
+def get_requests(app: App, req: Request) -> Response:
+    return json_response(app.log_snapshot())
+
+
+def clear_requests(app: App, req: Request) -> Response:
+    app.clear_log()
+    return json_response({"cleared": True})
+
+
+def static(app: App, req: Request) -> Response:
+    content = pages.static_file(req.route["name"])
+    if content is None:
+        raise ControlError(404, "no such file")
+    content_type = "text/css; charset=utf-8" if req.route["name"].endswith(".css") else "text/plain"
+    return Response(200, content, content_type, [("Cache-Control", "max-age=3600")])
+
+
+_ROUTES: list[tuple[str, str, ControlHandler]] = [
+    ("GET", r"users", list_users),
+    ("POST", r"users", create_user),
+    ("POST", r"tokens", create_token),
+    ("POST", r"tokens/(?P<token>[^/]+)/expire", expire_token),
+    ("POST", r"tokens/(?P<token>[^/]+)/revoke", revoke_token),
+    ("POST", r"session", create_session),
+    ("GET", r"developer_keys", list_developer_keys),
+    ("POST", r"developer_keys", create_developer_key),
+    ("GET", r"settings", get_settings),
+    ("POST", r"settings", update_settings),
+    ("POST", r"reset", reset),
+    ("GET", r"channels", list_channels),
+    ("POST", r"channels/(?P<id>[^/]+)/confirm", confirm_channel),
+    ("POST", r"channels/(?P<id>[^/]+)/bounce", bounce_channel),
+    ("GET", r"channels/(?P<id>[^/]+)/messages", channel_messages),
+    ("GET", r"faults", get_faults),
+    ("POST", r"faults", set_faults),
+    ("GET", r"requests", get_requests),
+    ("DELETE", r"requests", clear_requests),
+    ("GET", r"static/(?P<name>[^/]+)", static),
+]
+_COMPILED = [(m, re.compile(f"^/__emulator__/{p}/?$"), h) for m, p, h in _ROUTES]
+
+
+def dispatch(app: App, req: Request) -> Response:
+    verb = "GET" if req.method == "HEAD" else req.method
+    known_path = False
+    for method, regex, handler in _COMPILED:
+        found = regex.match(req.path)
+        if not found:
+            continue
+        known_path = True
+        if method == verb:
+            req.route = found.groupdict()
+            try:
+                return handler(app, req)
+            except ControlError as err:
+                return json_response({"error": err.message}, err.status)
+            except (TypeError, ValueError) as err:
+                return json_response({"error": str(err)}, 400)
+    if known_path:
+        return json_response({"error": "method not allowed"}, 405)
+    return json_response({"error": f"unknown control endpoint {req.path}"}, 404)
