@@ -1,0 +1,4 @@
+"""The only package that speaks HTTP to Canvas.
+
+Everything above it (services, views) sees typed records and typed errors, never `requests`.
+"""

@@ -1,0 +1,67 @@
+"""One typed error hierarchy for everything Canvas can answer badly.
+
+Views map each class to one sentence and one status; nothing else inspects raw responses.
+"""
+
+from dataclasses import dataclass
+
+
+class CanvasError(Exception):
+    """Base class: Canvas did not do what was asked."""
+
+    def __init__(self, detail: str = "", *, status: int | None = None) -> None:
+        super().__init__(detail or self.__class__.__name__)
+        self.detail = detail
+        self.status = status
+
+
+class NotAuthenticated(CanvasError):
+    """The access token is missing, expired, revoked or unknown (401 with WWW-Authenticate)."""
+
+
+class InsufficientScope(CanvasError):
+    """The developer key does not grant this endpoint (401 without WWW-Authenticate)."""
+
+
+class Forbidden(CanvasError):
+    """Signed in, but Canvas does not allow this (403, or 401 on older Canvas)."""
+
+
+class NotFound(CanvasError):
+    """The user or channel does not exist (or is already removed)."""
+
+
+@dataclass(frozen=True)
+class FieldProblem:
+    """One reason Canvas gave for refusing a value, e.g. field "path", reason "unique!"."""
+
+    field: str
+    reason: str
+
+
+class ValidationFailed(CanvasError):
+    """Canvas refused the input (400 with an errors object)."""
+
+    def __init__(self, problems: list[FieldProblem], *, status: int = 400) -> None:
+        super().__init__("; ".join(f"{p.field}: {p.reason}" for p in problems), status=status)
+        self.problems = problems
+
+    def has(self, field: str, *reasons: str) -> bool:
+        return any(p.field == field and (not reasons or p.reason in reasons) for p in self.problems)
+
+
+class Throttled(CanvasError):
+    """Canvas's rate limit: 403 "Rate Limit Exceeded" (older) or 429 (newer)."""
+
+
+class Unavailable(CanvasError):
+    """Canvas could not be reached or answered nonsense: timeout, 5xx, malformed body."""
+
+
+class OAuthFailed(CanvasError):
+    """The OAuth token endpoint refused a code or a refresh token."""
+
+    def __init__(self, error: str, description: str = "", *, status: int | None = None) -> None:
+        super().__init__(f"{error}: {description}" if description else error, status=status)
+        self.error = error
+        self.description = description

@@ -1,0 +1,112 @@
+"""How a channel list reads on the page: groups, statuses, the default email, warnings."""
+
+from dataclasses import dataclass
+
+from .canvas.records import Channel
+
+GROUPS = [("email", "Email"), ("sms", "Text (SMS)"), ("push", "Push"), ("other", "Other")]
+STATUS_TEXT = {"active": "Active", "unconfirmed": "Unconfirmed"}
+
+
+@dataclass(frozen=True)
+class ChannelRow:
+    channel: Channel
+    is_default: bool
+
+    @property
+    def id(self) -> int:
+        return self.channel.id
+
+    @property
+    def address(self) -> str:
+        return self.channel.address
+
+    @property
+    def spoken_name(self) -> str:
+        """How buttons name this row: Canvas shows "For All Devices" for push, which alone
+        would not say what is removed."""
+        if self.channel.type == "push":
+            return "push notifications for all devices"
+        return self.channel.address
+
+    @property
+    def status(self) -> str:
+        return STATUS_TEXT.get(self.channel.workflow_state, self.channel.workflow_state.title())
+
+    @property
+    def is_unconfirmed(self) -> bool:
+        return self.channel.is_unconfirmed
+
+    @property
+    def is_bouncing(self) -> bool:
+        return bool(self.channel.bounce_count)
+
+
+@dataclass(frozen=True)
+class ChannelGroup:
+    key: str
+    label: str
+    rows: list[ChannelRow]
+
+
+def default_email(channels: list[Channel]) -> Channel | None:
+    """Canvas's primary email: the first unretired email by position, even if unconfirmed
+    (spec §1.9)."""
+    return next((c for c in sorted(channels, key=lambda c: c.position) if c.type == "email"), None)
+
+
+def group_channels(channels: list[Channel]) -> list[ChannelGroup]:
+    default = default_email(channels)
+    known = {key for key, _ in GROUPS}
+    ordered = sorted(channels, key=lambda c: c.position)
+    groups = []
+    for key, label in GROUPS:
+        rows = [
+            ChannelRow(channel=c, is_default=default is not None and c.id == default.id)
+            for c in ordered
+            if (c.type if c.type in known else "other") == key
+        ]
+        if rows:
+            groups.append(ChannelGroup(key=key, label=label, rows=rows))
+    return groups
+
+
+def display_order(channels: list[Channel]) -> list[Channel]:
+    return [row.channel for group in group_channels(channels) for row in group.rows]
+
+
+def unconfirmed(channels: list[Channel]) -> list[Channel]:
+    return [c for c in sorted(channels, key=lambda c: c.position) if c.is_unconfirmed]
+
+
+def removal_warning(channel: Channel, channels: list[Channel]) -> str | None:
+    """What removing this channel costs, said before the user confirms."""
+    if channel.type != "email":
+        if channel.type == "push":
+            return "Canvas will stop sending push notifications to all your devices."
+        return None
+    emails = [c for c in channels if c.type == "email"]
+    if len(emails) == 1:
+        return (
+            "This is your only email address: Canvas will have no email to send notifications to."
+        )
+    default = default_email(channels)
+    if default is not None and default.id == channel.id:
+        following = next(c for c in sorted(emails, key=lambda c: c.position) if c.id != channel.id)
+        return (
+            "This is your default email. Canvas will use "
+            f"{following.address} as your default instead."
+        )
+    return None
+
+
+def neighbour_after_removal(channel_id: int, channels: list[Channel]) -> int | None:
+    """The row that should take focus once `channel_id` leaves the list (next, else previous)."""
+    order = [c.id for c in display_order(channels)]
+    if channel_id not in order:
+        return None
+    index = order.index(channel_id)
+    rest = order[:index] + order[index + 1 :]
+    if not rest:
+        return None
+    return rest[min(index, len(rest) - 1)]

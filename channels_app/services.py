@@ -1,0 +1,122 @@
+"""Use cases on a user's contact methods. Each makes the fewest Canvas calls the task allows."""
+
+import time
+from dataclasses import dataclass
+
+from .canvas.client import CanvasClient
+from .canvas.errors import (
+    CanvasError,
+    NotFound,
+    Throttled,
+    Unavailable,
+    ValidationFailed,
+)
+from .canvas.records import Channel
+
+# Canvas sends at most three confirmation messages per address, ever (spec §1.5).
+CONFIRMATION_MESSAGE_LIMIT = 3
+RESEND_READD_ATTEMPTS = 3
+
+
+class DuplicateAddress(Exception):
+    """The user already has this address (caught before asking Canvas)."""
+
+    def __init__(self, existing: Channel) -> None:
+        super().__init__(existing.address)
+        self.existing = existing
+
+
+class ResendIncomplete(Exception):
+    """The address was removed for the resend but Canvas would not take it back."""
+
+    def __init__(self, channel: Channel, cause: CanvasError) -> None:
+        super().__init__(str(cause))
+        self.channel = channel
+        self.cause = cause
+
+
+def find_duplicate(channels: list[Channel], *, channel_type: str, address: str) -> Channel | None:
+    """Canvas compares addresses of one type case-insensitively (spec §1.5 step 4)."""
+    wanted = address.casefold()
+    return next(
+        (c for c in channels if c.type == channel_type and c.address.casefold() == wanted), None
+    )
+
+
+def channel_list(*, client: CanvasClient, user_id: int | str) -> list[Channel]:
+    return client.list_channels(user_id)
+
+
+def channel_add(
+    *,
+    client: CanvasClient,
+    user_id: int | str,
+    channel_type: str,
+    address: str,
+    known_channels: list[Channel] | None = None,
+    skip_confirmation: bool = False,
+) -> Channel:
+    duplicate = find_duplicate(known_channels or [], channel_type=channel_type, address=address)
+    if duplicate is not None:
+        raise DuplicateAddress(duplicate)
+    return client.create_channel(
+        user_id,
+        channel_type=channel_type,
+        address=address,
+        skip_confirmation=skip_confirmation,
+    )
+
+
+def channel_remove(*, client: CanvasClient, user_id: int | str, channel_id: int) -> Channel | None:
+    """Remove a channel; one already removed elsewhere (404) counts as removed (returns None)."""
+    try:
+        return client.delete_channel(user_id, channel_id)
+    except NotFound:
+        return None
+
+
+@dataclass(frozen=True)
+class ResendResult:
+    channel: Channel
+    readd_attempts: int
+
+
+def channel_resend_confirmation(
+    *, client: CanvasClient, user_id: int | str, channel: Channel, retry_pause: float = 0.5
+) -> ResendResult:
+    """Canvas has no resend API (spec §7): remove the address and add it again.
+
+    Re-adding resurrects the same row, which sends a new message unless three were sent already.
+    The address must never be left removed, so the re-add is retried; if it still fails,
+    ResendIncomplete says so and the caller tells the user exactly where things stand.
+    """
+    channel_remove(client=client, user_id=user_id, channel_id=channel.id)
+    last_error: CanvasError | None = None
+    for attempt in range(1, RESEND_READD_ATTEMPTS + 1):
+        try:
+            readded = client.create_channel(
+                user_id, channel_type=channel.type, address=channel.address
+            )
+        except (Unavailable, Throttled) as exc:
+            last_error = exc
+            time.sleep(retry_pause * attempt)
+            continue
+        except ValidationFailed as exc:
+            if attempt > 1 and exc.has("path"):
+                # An earlier attempt that timed out did go through: the address is back.
+                return ResendResult(channel=channel, readd_attempts=attempt)
+            raise ResendIncomplete(channel, exc) from exc
+        except CanvasError as exc:
+            raise ResendIncomplete(channel, exc) from exc
+        return ResendResult(channel=readded, readd_attempts=attempt)
+    assert last_error is not None
+    raise ResendIncomplete(channel, last_error)
+
+
+def push_token_unregister(*, client: CanvasClient, push_token: str) -> bool:
+    """Stop push notifications to one device. False when Canvas has no push channel (404)."""
+    try:
+        client.delete_push_token(push_token)
+    except NotFound:
+        return False
+    return True

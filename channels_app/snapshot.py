@@ -1,0 +1,44 @@
+"""The last channel list Canvas gave for a user, kept in the server-side session.
+
+It lets an action answer with the updated list and banner from the one Canvas call the action
+makes (the create or delete reply), instead of a second call to list the channels again.
+A full page view always asks Canvas afresh and replaces it.
+"""
+
+from django.contrib.sessions.backends.base import SessionBase
+
+from .canvas.records import Channel
+
+SESSION_KEY = "channel_snapshots"
+
+
+class ChannelSnapshot:
+    def __init__(self, session: SessionBase, user_id: int) -> None:
+        self._session = session
+        self._key = str(user_id)
+
+    def get(self) -> list[Channel] | None:
+        stored = self._session.get(SESSION_KEY, {}).get(self._key)
+        if stored is None:
+            return None
+        return [Channel.from_json(item) for item in stored]
+
+    def replace(self, channels: list[Channel]) -> None:
+        snapshots = dict(self._session.get(SESSION_KEY, {}))
+        snapshots[self._key] = [c.to_json() for c in sorted(channels, key=lambda c: c.position)]
+        self._session[SESSION_KEY] = snapshots
+
+    def upsert(self, channel: Channel) -> list[Channel]:
+        channels = [c for c in (self.get() or []) if c.id != channel.id]
+        if channel.workflow_state != "retired":
+            channels.append(channel)
+        self.replace(channels)
+        return self.get() or []
+
+    def discard(self, channel_id: int) -> list[Channel]:
+        channels = [c for c in (self.get() or []) if c.id != channel_id]
+        self.replace(channels)
+        return channels
+
+    def find(self, channel_id: int) -> Channel | None:
+        return next((c for c in self.get() or [] if c.id == channel_id), None)

@@ -1,0 +1,403 @@
+"""The channels page and its actions: add, remove, resend confirmation, unregister a device.
+
+Each view answers a normal request with a full page (or a redirect after a post) and an htmx
+request with the fragments to swap, so the page works the same without JavaScript.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages as flash
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from .. import messages, presenters, services
+from ..auth import canvas_login_required
+from ..canvas.client import CanvasClient
+from ..canvas.errors import CanvasError, NotAuthenticated, ValidationFailed
+from ..canvas.records import Channel
+from ..forms import AddChannelForm, PushTokenForm
+from ..snapshot import ChannelSnapshot
+
+PAGE = "channels/page.html"
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Whose channels a request acts on, and where that page lives.
+
+    A student always acts on `self`; the help desk reuses these views with another user's id.
+    """
+
+    api_user: int | str
+    snapshot_key: int
+    base_path: str
+    page_url: str
+    owner_name: str
+    is_self: bool = True
+    can_skip_confirmation: bool = False
+
+
+def self_scope(request: HttpRequest) -> Scope:
+    user = request.portal_user  # type: ignore[attr-defined]
+    return Scope(
+        api_user="self",
+        snapshot_key=user.id,
+        base_path=reverse("channels"),
+        page_url=reverse("channels"),
+        owner_name=user.name,
+    )
+
+
+def client_of(request: HttpRequest) -> CanvasClient:
+    return request.canvas  # type: ignore[attr-defined]
+
+
+def page_context(
+    scope: Scope,
+    channels: list[Channel] | None,
+    *,
+    form: AddChannelForm | None = None,
+    push_form: PushTokenForm | None = None,
+    focus_id: int | None = None,
+    focus_heading: bool = False,
+    alert: str = "",
+    status: str = "",
+) -> dict[str, Any]:
+    known = channels or []
+    return {
+        "scope": scope,
+        "channels_loaded": channels is not None,
+        "groups": presenters.group_channels(known),
+        "unconfirmed": presenters.unconfirmed(known),
+        "form": form or AddChannelForm(),
+        "push_form": push_form or PushTokenForm(),
+        "has_push": any(c.type == "push" for c in known),
+        "focus_id": focus_id,
+        "focus_heading": focus_heading,
+        "alert_message": alert,
+        "status_message": status,
+        "confirmation_limit": services.CONFIRMATION_MESSAGE_LIMIT,
+        "replace_form": form is not None,
+    }
+
+
+def _known_channels(request: HttpRequest, scope: Scope) -> list[Channel] | None:
+    return ChannelSnapshot(request.session, scope.snapshot_key).get()
+
+
+def _full_page(
+    request: HttpRequest,
+    scope: Scope,
+    channels: list[Channel] | None,
+    *,
+    status: int = 200,
+    **kw: Any,
+) -> HttpResponse:
+    return render(request, PAGE, page_context(scope, channels, **kw), status=status)
+
+
+def failure_response(
+    request: HttpRequest, scope: Scope, exc: CanvasError, *, action: str, changes: bool, **kw: Any
+) -> HttpResponse:
+    """A Canvas failure: into the alert region for htmx, on the page otherwise."""
+    if isinstance(exc, NotAuthenticated):
+        raise exc
+    problem = messages.failure(exc, action=action, changes=changes)
+    if request.htmx:
+        response = render(
+            request,
+            "channels/_alert.html",
+            {"alert_message": problem.message},
+            status=problem.status,
+        )
+        response["HX-Retarget"] = "#alert-region"
+        response["HX-Reswap"] = "innerHTML"
+        return response
+    return _full_page(
+        request,
+        scope,
+        _known_channels(request, scope),
+        status=problem.status,
+        alert=problem.message,
+        **kw,
+    )
+
+
+def _changed(
+    request: HttpRequest,
+    scope: Scope,
+    channels: list[Channel],
+    *,
+    message: str,
+    focus_id: int | None = None,
+    focus_heading: bool = False,
+    form: AddChannelForm | None = None,
+) -> HttpResponse:
+    """After a successful change: fragments for htmx, post/redirect/get otherwise."""
+    if request.htmx:
+        context = page_context(
+            scope,
+            channels,
+            form=form,
+            focus_id=focus_id,
+            focus_heading=focus_heading,
+            status=message,
+        )
+        return render(request, "channels/_changed.html", context)
+    flash.success(request, message)
+    return redirect(scope.page_url)
+
+
+# --- page ---------------------------------------------------------------------------------------
+
+
+def show_channels(request: HttpRequest, scope: Scope) -> HttpResponse:
+    snapshot = ChannelSnapshot(request.session, scope.snapshot_key)
+    try:
+        channels = services.channel_list(client=client_of(request), user_id=scope.api_user)
+    except CanvasError as exc:
+        return failure_response(
+            request, scope, exc, action="load the contact methods", changes=False
+        )
+    snapshot.replace(channels)
+    if request.htmx and request.htmx.target == "channel-list":
+        return render(request, f"{PAGE}#channel-list", page_context(scope, channels))
+    return _full_page(request, scope, channels)
+
+
+@require_http_methods(["GET"])
+@canvas_login_required
+def channels_page(request: HttpRequest) -> HttpResponse:
+    return show_channels(request, self_scope(request))
+
+
+# --- add ----------------------------------------------------------------------------------------
+
+
+def add_channel(request: HttpRequest, scope: Scope) -> HttpResponse:
+    form = AddChannelForm(request.POST)
+    snapshot = ChannelSnapshot(request.session, scope.snapshot_key)
+    if form.is_valid():
+        channel_type, address = form.cleaned_data["channel_type"], form.cleaned_data["address"]
+        skip = scope.can_skip_confirmation and request.POST.get("skip_confirmation") == "on"
+        try:
+            channel = services.channel_add(
+                client=client_of(request),
+                user_id=scope.api_user,
+                channel_type=channel_type,
+                address=address,
+                known_channels=snapshot.get(),
+                skip_confirmation=skip,
+            )
+        except services.DuplicateAddress:
+            form.add_error("address", "This address is already on your list.")
+        except ValidationFailed as exc:
+            form.add_error("address", messages.add_refusal(exc, address=address))
+        except CanvasError as exc:
+            return failure_response(
+                request, scope, exc, action="add the address", changes=True, form=form
+            )
+        else:
+            channels = snapshot.upsert(channel)
+            return _changed(
+                request,
+                scope,
+                channels,
+                message=added_message(channel, skip_requested=skip),
+                focus_id=channel.id,
+                form=AddChannelForm(),
+            )
+    if request.htmx:
+        return render(
+            request, f"{PAGE}#add-form", page_context(scope, snapshot.get(), form=form), status=422
+        )
+    return _full_page(request, scope, snapshot.get(), form=form, status=422)
+
+
+def added_message(channel: Channel, *, skip_requested: bool = False) -> str:
+    if channel.is_active:
+        return f"Added {channel.address}. It is active: Canvas can send notifications there now."
+    where = "a text message" if channel.type == "sms" else "an email"
+    message = (
+        f"Added {channel.address}. Canvas sent {where} with a confirmation link to it; "
+        "it gets no notifications until that link is used."
+    )
+    if skip_requested:
+        message += (
+            " Canvas ignored “skip confirmation”, because your Canvas account does not have "
+            "the permission for it."
+        )
+    return message
+
+
+@require_POST
+@canvas_login_required
+def channel_add_view(request: HttpRequest) -> HttpResponse:
+    return add_channel(request, self_scope(request))
+
+
+# --- remove -------------------------------------------------------------------------------------
+
+
+def _channel_or_gone(request: HttpRequest, scope: Scope, channel_id: int) -> Channel | None:
+    """The channel from the last list shown, asking Canvas only if that list is missing."""
+    snapshot = ChannelSnapshot(request.session, scope.snapshot_key)
+    if snapshot.get() is None:
+        snapshot.replace(services.channel_list(client=client_of(request), user_id=scope.api_user))
+    return snapshot.find(channel_id)
+
+
+def _already_gone(request: HttpRequest, scope: Scope) -> HttpResponse:
+    channels = _known_channels(request, scope) or []
+    return _changed(
+        request,
+        scope,
+        channels,
+        message="That contact method is no longer on the list.",
+        focus_heading=True,
+    )
+
+
+def confirm_remove(request: HttpRequest, scope: Scope, channel_id: int) -> HttpResponse:
+    try:
+        channel = _channel_or_gone(request, scope, channel_id)
+    except CanvasError as exc:
+        return failure_response(
+            request, scope, exc, action="load the contact methods", changes=False
+        )
+    if channel is None:
+        return _already_gone(request, scope)
+    channels = _known_channels(request, scope) or []
+    context = {
+        **page_context(scope, channels),
+        "channel": channel,
+        "row": presenters.ChannelRow(
+            channel, is_default=channel == presenters.default_email(channels)
+        ),
+        "warning": presenters.removal_warning(channel, channels),
+    }
+    if request.htmx:
+        return render(request, "channels/_remove_confirm.html", context)
+    return render(request, "channels/remove.html", context)
+
+
+def remove_channel(request: HttpRequest, scope: Scope, channel_id: int) -> HttpResponse:
+    snapshot = ChannelSnapshot(request.session, scope.snapshot_key)
+    before = snapshot.get() or []
+    known = snapshot.find(channel_id)
+    try:
+        removed = services.channel_remove(
+            client=client_of(request), user_id=scope.api_user, channel_id=channel_id
+        )
+    except CanvasError as exc:
+        return failure_response(request, scope, exc, action="remove the address", changes=True)
+    focus_id = presenters.neighbour_after_removal(channel_id, before)
+    channels = snapshot.discard(channel_id)
+    address = (removed or known).address if (removed or known) else "The contact method"
+    message = (
+        f"Removed {address}." if removed is not None else f"{address} had already been removed."
+    )
+    return _changed(
+        request, scope, channels, message=message, focus_id=focus_id, focus_heading=focus_id is None
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@canvas_login_required
+def channel_remove_view(request: HttpRequest, channel_id: int) -> HttpResponse:
+    scope = self_scope(request)
+    if request.method == "GET":
+        return confirm_remove(request, scope, channel_id)
+    return remove_channel(request, scope, channel_id)
+
+
+# --- resend confirmation ------------------------------------------------------------------------
+
+
+def resend_confirmation(request: HttpRequest, scope: Scope, channel_id: int) -> HttpResponse:
+    snapshot = ChannelSnapshot(request.session, scope.snapshot_key)
+    try:
+        channel = _channel_or_gone(request, scope, channel_id)
+    except CanvasError as exc:
+        return failure_response(
+            request, scope, exc, action="load the contact methods", changes=False
+        )
+    if channel is None:
+        return _already_gone(request, scope)
+    try:
+        result = services.channel_resend_confirmation(
+            client=client_of(request), user_id=scope.api_user, channel=channel
+        )
+    except services.ResendIncomplete:
+        snapshot.discard(channel.id)
+        kept = AddChannelForm(initial={"channel_type": channel.type, "address": channel.address})
+        message = (
+            f"{channel.address} was removed so Canvas would send a new confirmation, but Canvas "
+            f"would not add it back. {channel.address} is not on your list now: add it again "
+            "with the form below (we have filled it in)."
+        )
+        return _resend_incomplete(request, scope, message, kept)
+    except CanvasError as exc:
+        return failure_response(request, scope, exc, action="send a new confirmation", changes=True)
+    channels = snapshot.upsert(result.channel)
+    what = "text message" if channel.type == "sms" else "email"
+    message = (
+        f"Canvas was asked to send a new confirmation {what} to {channel.address}. "
+        f"Canvas sends at most {services.CONFIRMATION_MESSAGE_LIMIT} confirmation messages per "
+        "address: if none arrives, use a link you already have or your Canvas profile page."
+    )
+    return _changed(request, scope, channels, message=message, focus_id=result.channel.id)
+
+
+def _resend_incomplete(
+    request: HttpRequest, scope: Scope, message: str, form: AddChannelForm
+) -> HttpResponse:
+    channels = _known_channels(request, scope) or []
+    if request.htmx:
+        context = page_context(scope, channels, form=form, alert=message, focus_heading=True)
+        return render(request, "channels/_changed.html", context)
+    return _full_page(request, scope, channels, form=form, alert=message, status=503)
+
+
+@require_POST
+@canvas_login_required
+def channel_resend_view(request: HttpRequest, channel_id: int) -> HttpResponse:
+    return resend_confirmation(request, self_scope(request), channel_id)
+
+
+# --- push device --------------------------------------------------------------------------------
+
+
+@require_POST
+@canvas_login_required
+def push_unregister_view(request: HttpRequest) -> HttpResponse:
+    scope = self_scope(request)
+    form = PushTokenForm(request.POST)
+    if form.is_valid():
+        try:
+            found = services.push_token_unregister(
+                client=client_of(request), push_token=form.cleaned_data["push_token"]
+            )
+        except CanvasError as exc:
+            return failure_response(
+                request, scope, exc, action="unregister the device", changes=True
+            )
+        if found:
+            message = "Done: that device will no longer get push notifications from Canvas."
+            if request.htmx:
+                context = page_context(scope, _known_channels(request, scope), status=message)
+                return render(request, "channels/_push_done.html", context)
+            flash.success(request, message)
+            return redirect(scope.page_url)
+        form.add_error("push_token", "Canvas has no push notifications set up for your account.")
+    if request.htmx:
+        return render(
+            request,
+            f"{PAGE}#push-form",
+            page_context(scope, _known_channels(request, scope), push_form=form),
+            status=422,
+        )
+    return _full_page(request, scope, _known_channels(request, scope), push_form=form, status=422)

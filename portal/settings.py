@@ -1,0 +1,246 @@
+"""Settings, read from the environment (12-factor).
+
+Production (DJANGO_DEBUG off) refuses to start when a required variable is missing, naming it,
+so a half-configured deployment fails at boot instead of at a student's first click.
+See `.env.example` and docs/deploy.md for every variable.
+"""
+
+import base64
+import hashlib
+import os
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+DEBUG = env_bool("DJANGO_DEBUG")
+
+
+def required(name: str, debug_default: str | None = None) -> str:
+    """A variable production must set; in DEBUG a development default may stand in."""
+    value = os.environ.get(name, "").strip()
+    if value:
+        return value
+    if DEBUG and debug_default is not None:
+        return debug_default
+    raise ImproperlyConfigured(
+        f"The environment variable {name} is not set. "
+        "The portal will not start without it when DJANGO_DEBUG is off (see .env.example)."
+    )
+
+
+SECRET_KEY = required(
+    "DJANGO_SECRET_KEY", debug_default="development-only-secret-key-not-for-production"
+)
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
+if not ALLOWED_HOSTS:
+    raise ImproperlyConfigured("The environment variable DJANGO_ALLOWED_HOSTS is not set.")
+
+# --- Canvas -------------------------------------------------------------------------------------
+
+CANVAS_BASE_URL = required("CANVAS_BASE_URL", debug_default="http://127.0.0.1:8001").rstrip("/")
+CANVAS_CLIENT_ID = required("CANVAS_CLIENT_ID", debug_default="10000000000001")
+CANVAS_CLIENT_SECRET = required("CANVAS_CLIENT_SECRET", debug_default="demo-client-secret")
+# Seconds to wait for Canvas: (connect, read). Every call has a timeout so a slow Canvas
+# costs a student one clear error instead of a hung page and a blocked worker.
+CANVAS_TIMEOUT = (
+    float(os.environ.get("CANVAS_CONNECT_TIMEOUT", "3.05")),
+    float(os.environ.get("CANVAS_READ_TIMEOUT", "10")),
+)
+CANVAS_RETRIES = int(os.environ.get("CANVAS_RETRIES", "2"))
+CANVAS_RETRY_BACKOFF = float(os.environ.get("CANVAS_RETRY_BACKOFF", "0.5"))
+# Refresh this many seconds before Canvas says the access token expires.
+CANVAS_REFRESH_MARGIN = int(os.environ.get("CANVAS_REFRESH_MARGIN", "60"))
+# The scopes the portal asks for; they must also be granted on the developer key.
+CANVAS_SCOPES = env_list(
+    "CANVAS_SCOPES",
+    ",".join(
+        [
+            "url:GET|/api/v1/users/:user_id/communication_channels",
+            "url:POST|/api/v1/users/:user_id/communication_channels",
+            "url:DELETE|/api/v1/users/:user_id/communication_channels/:id",
+            "url:DELETE|/api/v1/users/self/communication_channels/push",
+        ]
+    ),
+)
+PHONE_DEFAULT_REGION = os.environ.get("PHONE_DEFAULT_REGION", "US")
+
+_canvas_url = urlsplit(CANVAS_BASE_URL)
+if _canvas_url.scheme not in {"http", "https"} or not _canvas_url.netloc:
+    raise ImproperlyConfigured("CANVAS_BASE_URL must be an absolute http(s) URL.")
+_canvas_is_loopback = _canvas_url.hostname in {"127.0.0.1", "localhost", "::1"}
+if _canvas_url.scheme == "http":
+    if not (DEBUG or _canvas_is_loopback):
+        raise ImproperlyConfigured("CANVAS_BASE_URL must use https outside development.")
+    # oauthlib refuses plain http; a Canvas on this machine (the emulator) is the one exception.
+    os.environ["OAUTHLIB_INSECURE_TRANSPORT"] = "1"
+CANVAS_ORIGIN = f"{_canvas_url.scheme}://{_canvas_url.netloc}"
+
+# --- Token encryption ---------------------------------------------------------------------------
+
+
+def _derived_dev_key(secret: str) -> str:
+    return base64.urlsafe_b64encode(hashlib.sha256(f"tokens:{secret}".encode()).digest()).decode()
+
+
+# Newest key first; older keys stay readable until `manage.py rotate_token_keys` re-encrypts.
+TOKEN_ENCRYPTION_KEYS = env_list("TOKEN_ENCRYPTION_KEYS") or (
+    [_derived_dev_key(SECRET_KEY)] if DEBUG else []
+)
+if not TOKEN_ENCRYPTION_KEYS:
+    raise ImproperlyConfigured("The environment variable TOKEN_ENCRYPTION_KEYS is not set.")
+
+# --- Django -------------------------------------------------------------------------------------
+
+INSTALLED_APPS = [
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "channels_app",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "portal.urls"
+WSGI_APPLICATION = "portal.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.csrf",
+                "django.template.context_processors.csp",
+                "django.contrib.messages.context_processors.messages",
+                "channels_app.context_processors.portal",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
+    )
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+# Tests and `make run` serve straight from the source folders; production serves the
+# collected, hashed files with far-future caching.
+WHITENOISE_USE_FINDERS = DEBUG or env_bool("WHITENOISE_USE_FINDERS")
+WHITENOISE_AUTOREFRESH = DEBUG
+
+# --- Security -----------------------------------------------------------------------------------
+
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(60 * 60 * 12)))
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = not DEBUG and env_bool("DJANGO_SECURE_COOKIES", True)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+CSRF_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "channels_app.views.errors.csrf_failure"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "0" if DEBUG else "31536000"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = False
+if env_bool("DJANGO_BEHIND_PROXY"):
+    # Only behind a proxy that always sets this header; otherwise clients could spoof https.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Canvas may frame the portal (LTI navigation); nobody else may. CSP frame-ancestors replaces
+# X-Frame-Options, which cannot name an allowed origin.
+CANVAS_FRAME_ANCESTORS = env_list("CANVAS_FRAME_ANCESTORS") or [CANVAS_ORIGIN]
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "form-action": [CSP.SELF, CANVAS_ORIGIN],
+    "frame-ancestors": [CSP.SELF, *CANVAS_FRAME_ANCESTORS],
+    "base-uri": [CSP.NONE],
+    "object-src": [CSP.NONE],
+}
+SILENCED_SYSTEM_CHECKS = [
+    # X-Frame-Options cannot allow Canvas to frame the portal; CSP frame-ancestors does it.
+    "security.W002",
+]
+
+# --- Branding -----------------------------------------------------------------------------------
+
+PORTAL_NAME = os.environ.get("PORTAL_NAME", "Contact Methods")
+INSTITUTION_NAME = os.environ.get("INSTITUTION_NAME", "")
+BRAND_COLOR = os.environ.get("BRAND_COLOR", "#0374B5")
+BRAND_LOGO_URL = os.environ.get("BRAND_LOGO_URL", "")
+
+# --- Logging ------------------------------------------------------------------------------------
+
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        # These two log tokens and client secrets at DEBUG: never let them go lower.
+        "oauthlib": {"level": "WARNING"},
+        "requests_oauthlib": {"level": "WARNING"},
+        "urllib3": {"level": "WARNING"},
+    },
+}

@@ -1,0 +1,25 @@
+"""URL map. Paths are part of the contract (design.md): /, /login/, /oauth/callback/, /logout/,
+/channels/, /healthz, /readyz."""
+
+from django.urls import path
+
+from channels_app.views import auth, branding, channels, health
+
+urlpatterns = [
+    path("", auth.landing, name="landing"),
+    path("login/", auth.login, name="login"),
+    path("oauth/callback/", auth.oauth_callback, name="oauth_callback"),
+    path("logout/", auth.logout, name="logout"),
+    path("channels/", channels.channels_page, name="channels"),
+    path("channels/add/", channels.channel_add_view, name="channel_add"),
+    path("channels/<int:channel_id>/remove/", channels.channel_remove_view, name="channel_remove"),
+    path("channels/<int:channel_id>/resend/", channels.channel_resend_view, name="channel_resend"),
+    path("channels/push/unregister/", channels.push_unregister_view, name="push_unregister"),
+    path("brand.css", branding.brand_css, name="brand_css"),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+]
+
+handler403 = "channels_app.views.errors.permission_denied"
+handler404 = "channels_app.views.errors.page_not_found"
+handler500 = "channels_app.views.errors.server_error"
