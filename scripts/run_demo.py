@@ -66,10 +66,10 @@ def main() -> int:
         f"  Portal:          {portal_url}/\n\n"
         f"  Open {portal_url}/ and choose “Sign in with Canvas”.\n"
         "  On the emulator's Canvas login page pick a demo user:\n"
-        "    Ada Lovelace   – student (three contact methods, one unconfirmed)\n"
-        "    Ben Okafor     – student whose email bounces\n"
-        "    Hana Helpdesk  – help-desk admin\n"
-        "    Theo Teacher   – teacher without admin rights\n\n"
+        "    Ada Lovelace   - student (three contact methods, one unconfirmed)\n"
+        "    Ben Okafor     - student whose email bounces\n"
+        "    Hana Helpdesk  - help-desk admin\n"
+        "    Theo Teacher   - teacher without admin rights\n\n"
         "  Press Ctrl-C to stop both.\n",
         flush=True,
     )

@@ -21,7 +21,7 @@ os.environ.setdefault("WHITENOISE_USE_FINDERS", "true")
 os.environ.setdefault("CANVAS_READ_TIMEOUT", "1.5")
 os.environ.setdefault("CANVAS_RETRY_BACKOFF", "0.01")
 
-from portal.settings import *  # noqa: E402, F403
+from portal.settings import *  # noqa: F403
 
 STORAGES = {
     **STORAGES,  # noqa: F405
