@@ -1,0 +1,38 @@
+"""One emulator process (``--seed demo``) for the whole emulator suite, reset before each test."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+# ``tests`` has no __init__.py (not ours to add), so pytest puts tests/ rather than the repo root
+# on sys.path; the shared helper is imported as ``tests.support``.
+_REPO_ROOT = str(Path(__file__).resolve().parents[2])
+if _REPO_ROOT not in sys.path:
+    sys.path.insert(0, _REPO_ROOT)
+
+from tests.support.emulator import EmulatorProcess  # noqa: E402
+
+from .helpers import Api  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def emu() -> Iterator[EmulatorProcess]:
+    with EmulatorProcess("demo") as process:
+        yield process
+
+
+@pytest.fixture(autouse=True)
+def _fresh_state(emu: EmulatorProcess) -> None:
+    emu.reset()
+
+
+@pytest.fixture
+def api(emu: EmulatorProcess) -> Callable[[int], Api]:
+    def make(user_id: int) -> Api:
+        return Api(emu.base_url, emu.token_for(user_id))
+
+    return make
