@@ -8,6 +8,14 @@ GROUPS = [("email", "Email"), ("sms", "Text (SMS)"), ("push", "Push"), ("other",
 STATUS_TEXT = {"active": "Active", "unconfirmed": "Unconfirmed"}
 
 
+def spoken_name(channel: Channel) -> str:
+    """How buttons and messages name a channel: Canvas shows "For All Devices" for push,
+    which alone would not say what is meant."""
+    if channel.type == "push":
+        return "push notifications for all devices"
+    return channel.address
+
+
 @dataclass(frozen=True)
 class ChannelRow:
     channel: Channel
@@ -23,11 +31,7 @@ class ChannelRow:
 
     @property
     def spoken_name(self) -> str:
-        """How buttons name this row: Canvas shows "For All Devices" for push, which alone
-        would not say what is removed."""
-        if self.channel.type == "push":
-            return "push notifications for all devices"
-        return self.channel.address
+        return spoken_name(self.channel)
 
     @property
     def status(self) -> str:

@@ -18,6 +18,34 @@ CONFIRMATION_MESSAGE_LIMIT = 3
 RESEND_READD_ATTEMPTS = 3
 
 
+@dataclass(frozen=True)
+class ActionRecord:
+    """What one change attempt did, for whoever keeps a record (the help-desk audit log)."""
+
+    action: str  # "add", "remove", "resend", "replace"
+    channel_type: str
+    address: str
+    outcome: str  # "success", "refused" (Canvas or the form said no), "failure" (error)
+    canvas_status: int | None = None
+    error: str = ""
+
+
+def record_of(
+    action: str, channel_type: str, address: str, exc: Exception | None = None
+) -> ActionRecord:
+    if exc is None:
+        return ActionRecord(action, channel_type, address, "success", 200)
+    refused = isinstance(exc, ValidationFailed | DuplicateAddress)
+    return ActionRecord(
+        action,
+        channel_type,
+        address,
+        "refused" if refused else "failure",
+        getattr(exc, "status", None),
+        f"{type(exc).__name__}: {exc}"[:500],
+    )
+
+
 class DuplicateAddress(Exception):
     """The user already has this address (caught before asking Canvas)."""
 

@@ -4,6 +4,7 @@ Each view answers a normal request with a full page (or a redirect after a post)
 request with the fragments to swap, so the page works the same without JavaScript.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,6 +39,14 @@ class Scope:
     owner_name: str
     is_self: bool = True
     can_skip_confirmation: bool = False
+    # Called with the outcome of every change attempt (the help desk audits them).
+    record: Callable[[services.ActionRecord], None] | None = None
+
+    def note(
+        self, action: str, channel_type: str, address: str, exc: Exception | None = None
+    ) -> None:
+        if self.record is not None:
+            self.record(services.record_of(action, channel_type, address, exc))
 
 
 def self_scope(request: HttpRequest) -> Scope:
@@ -192,15 +201,19 @@ def add_channel(request: HttpRequest, scope: Scope) -> HttpResponse:
                 known_channels=snapshot.get(),
                 skip_confirmation=skip,
             )
-        except services.DuplicateAddress:
+        except services.DuplicateAddress as exc:
+            scope.note("add", channel_type, address, exc)
             form.add_error("address", "This address is already on your list.")
         except ValidationFailed as exc:
+            scope.note("add", channel_type, address, exc)
             form.add_error("address", messages.add_refusal(exc, address=address))
         except CanvasError as exc:
+            scope.note("add", channel_type, address, exc)
             return failure_response(
                 request, scope, exc, action="add the address", changes=True, form=form
             )
         else:
+            scope.note("add", channel_type, address)
             channels = snapshot.upsert(channel)
             return _changed(
                 request,
@@ -288,18 +301,23 @@ def remove_channel(request: HttpRequest, scope: Scope, channel_id: int) -> HttpR
     snapshot = ChannelSnapshot(request.session, scope.snapshot_key)
     before = snapshot.get() or []
     known = snapshot.find(channel_id)
+    kind = known.type if known else ""
+    address = known.address if known else f"contact method {channel_id}"
     try:
         removed = services.channel_remove(
             client=client_of(request), user_id=scope.api_user, channel_id=channel_id
         )
     except CanvasError as exc:
+        scope.note("remove", kind, address, exc)
         return failure_response(request, scope, exc, action="remove the address", changes=True)
+    if removed is not None:
+        kind, address = removed.type, removed.address
+        message = f"Removed {presenters.spoken_name(removed)}."
+    else:
+        message = f"{address} had already been removed."
+    scope.note("remove", kind, address)
     focus_id = presenters.neighbour_after_removal(channel_id, before)
     channels = snapshot.discard(channel_id)
-    address = (removed or known).address if (removed or known) else "The contact method"
-    message = (
-        f"Removed {address}." if removed is not None else f"{address} had already been removed."
-    )
     return _changed(
         request, scope, channels, message=message, focus_id=focus_id, focus_heading=focus_id is None
     )
@@ -331,7 +349,8 @@ def resend_confirmation(request: HttpRequest, scope: Scope, channel_id: int) -> 
         result = services.channel_resend_confirmation(
             client=client_of(request), user_id=scope.api_user, channel=channel
         )
-    except services.ResendIncomplete:
+    except services.ResendIncomplete as exc:
+        scope.note("resend", channel.type, channel.address, exc.cause)
         snapshot.discard(channel.id)
         kept = AddChannelForm(initial={"channel_type": channel.type, "address": channel.address})
         message = (
@@ -341,7 +360,9 @@ def resend_confirmation(request: HttpRequest, scope: Scope, channel_id: int) -> 
         )
         return _resend_incomplete(request, scope, message, kept)
     except CanvasError as exc:
+        scope.note("resend", channel.type, channel.address, exc)
         return failure_response(request, scope, exc, action="send a new confirmation", changes=True)
+    scope.note("resend", channel.type, channel.address)
     channels = snapshot.upsert(result.channel)
     what = "text message" if channel.type == "sms" else "email"
     message = (
