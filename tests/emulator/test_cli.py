@@ -1,0 +1,47 @@
+"""``python -m canvas_emulator`` command line contract."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+
+from tests.support.emulator import REPO_ROOT, EmulatorProcess
+
+
+def test_help_explains_every_option():
+    result = subprocess.run(
+        [sys.executable, "-m", "canvas_emulator", "--help"],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=True,
+    )
+    for option in ("--port", "--host", "--seed", "--latency-ms", "--portal-url"):
+        assert option in result.stdout
+    assert "0 picks a free port" in result.stdout
+
+
+def test_first_line_names_the_url_and_demo_key_details_follow(emu):
+    assert emu.output[0] == f"Canvas emulator listening on {emu.base_url}"
+    assert emu.base_url.startswith("http://127.0.0.1:")
+    text = "\n".join(emu.output)
+    assert "10000000000001" in text and "demo-client-secret" in text
+    assert "http://127.0.0.1:8000/oauth/callback/" in text
+
+
+def test_portal_url_and_latency_options():
+    with EmulatorProcess(
+        "demo", extra_args=["--portal-url", "http://portal.test:9000", "--latency-ms", "5"]
+    ) as proc:
+        [key] = proc.developer_keys()
+        assert key["redirect_uris"] == ["http://portal.test:9000/oauth/callback/"]
+        assert proc.control("GET", "faults")["latency_ms"] == 5
+
+
+def test_sigterm_exits_cleanly():
+    proc = EmulatorProcess("none")
+    proc._proc.send_signal(signal.SIGTERM)
+    assert proc._proc.wait(10) == 0
+    proc.stop()

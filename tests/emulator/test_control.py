@@ -1,0 +1,150 @@
+"""The ``/__emulator__/`` control API itself (docs/emulator.md)."""
+
+from __future__ import annotations
+
+import pytest
+import requests
+
+from tests.support.emulator import EmulatorError
+
+from .helpers import ADA, BEN, DEMO_CLIENT_ID, DEMO_REDIRECT, DEMO_SECRET, Api
+
+
+def test_demo_seed_users(emu):
+    assert emu.users() == [
+        {
+            "id": 1,
+            "name": "Ada Lovelace",
+            "login_id": "ada",
+            "sis_user_id": "S1001",
+            "role": "student",
+        },
+        {
+            "id": 2,
+            "name": "Ben Okafor",
+            "login_id": "ben",
+            "sis_user_id": "S1002",
+            "role": "student",
+        },
+        {
+            "id": 3,
+            "name": "Hana Helpdesk",
+            "login_id": "helpdesk",
+            "sis_user_id": "STAFF01",
+            "role": "admin",
+        },
+        {
+            "id": 4,
+            "name": "Theo Teacher",
+            "login_id": "teacher",
+            "sis_user_id": "T2001",
+            "role": "teacher",
+        },
+    ]
+
+
+def test_demo_seed_channels(emu):
+    ada = emu.channels(ADA)
+    assert [(c["type"], c["address"], c["workflow_state"]) for c in ada] == [
+        ("email", "ada.lovelace@demo.example.edu", "active"),
+        ("email", "ada@personal.example.com", "unconfirmed"),
+        ("push", "For All Devices", "active"),
+    ]
+    ben = emu.channels(BEN)
+    assert ben[0]["bounce_count"] == 3
+    assert (ben[1]["type"], ben[1]["address"], ben[1]["workflow_state"]) == (
+        "sms",
+        "+15555550123",
+        "unconfirmed",
+    )
+
+
+def test_demo_developer_key(emu):
+    [key] = emu.developer_keys()
+    assert key["client_id"] == DEMO_CLIENT_ID and key["client_secret"] == DEMO_SECRET
+    assert key["redirect_uris"] == [DEMO_REDIRECT]
+    assert key["trusted"] is False and key["require_scopes"] is True
+    assert "url:GET|/api/v1/users/:user_id/communication_channels" in key["scopes"]
+
+
+def test_create_user_with_email_and_token(emu):
+    user = emu.create_user(
+        name="Cy Student", login_id="cy", sis_user_id="S9", role="student", email="cy@x.edu"
+    )
+    assert user == {
+        "id": 5,
+        "name": "Cy Student",
+        "login_id": "cy",
+        "sis_user_id": "S9",
+        "role": "student",
+    }
+    body = Api(emu.base_url, emu.token_for(user["id"])).get("users/self/profile").json()
+    assert body["primary_email"] == "cy@x.edu"
+
+
+def test_duplicate_login_id_is_rejected(emu):
+    with pytest.raises(EmulatorError, match="400"):
+        emu.create_user(name="Another Ada", login_id="ADA")
+
+
+def test_confirm_channel(emu, api):
+    channel_id = api(ADA).add_channel("self", "c@example.com").json()["id"]
+    assert emu.confirm_channel(channel_id)["workflow_state"] == "active"
+    states = {
+        c["id"]: c["workflow_state"]
+        for c in api(ADA).get("users/self/communication_channels").json()
+    }
+    assert states[channel_id] == "active"
+
+
+def test_settings_partial_update_and_validation(emu):
+    current = emu.settings(max_communication_channels=5)
+    assert current == {
+        "users_can_edit_comm_channels": True,
+        "max_communication_channels": 5,
+        "banned_email_domains": [],
+        "unauthorized_status": 403,
+    }
+    with pytest.raises(EmulatorError, match="400"):
+        emu.settings(unauthorized_status=500)
+
+
+def test_reset_restores_seed_and_clears_tokens_and_log(emu, api):
+    token = emu.token_for(ADA)
+    Api(emu.base_url, token).add_channel("self", "gone@example.com")
+    emu.settings(users_can_edit_comm_channels=False)
+    emu.reset()
+    assert emu.requests_log() == []
+    assert len(emu.channels(ADA)) == 3
+    assert emu.settings()["users_can_edit_comm_channels"] is True
+    assert Api(emu.base_url, token).get("users/self").status_code == 401
+
+
+def test_request_log_records_canvas_requests_only(emu, api):
+    client = api(ADA)
+    client.get("users/self/communication_channels", params={"per_page": 5})
+    requests.get(f"{emu.base_url}/login/canvas", timeout=5)
+    log = emu.requests_log()
+    assert [(r["method"], r["path"], r["query"], r["status"]) for r in log] == [
+        ("GET", "/api/v1/users/self/communication_channels", "per_page=5", 200),
+        ("GET", "/login/canvas", "", 200),
+    ]
+    assert all(isinstance(r["ms"], int) for r in log)
+    emu.clear_requests()
+    assert emu.requests_log() == []
+
+
+def test_unknown_control_endpoint_is_404(emu):
+    with pytest.raises(EmulatorError, match="404"):
+        emu.control("GET", "nope")
+
+
+def test_seed_none_has_only_the_root_account():
+    from tests.support.emulator import EmulatorProcess
+
+    with EmulatorProcess("none") as bare:
+        assert bare.users() == []
+        assert bare.developer_keys() == []
+        admin = bare.create_user(name="Root Admin", login_id="root", role="admin")
+        accounts = Api(bare.base_url, bare.token_for(admin["id"])).get("accounts").json()
+        assert accounts[0]["name"] == "Demo University"
