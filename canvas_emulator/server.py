@@ -177,6 +177,9 @@ def parse_body(content_type: str, body: bytes) -> dict[str, Any]:
 class EmulatorHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive, like Canvas behind a load balancer
     server_version = "CanvasEmulator/1.0"
+    # Headers and body go out in separate writes; without TCP_NODELAY, Nagle plus delayed ACKs
+    # add ~40 ms to every keep-alive request.
+    disable_nagle_algorithm = True
     app: App  # set on the subclass made by make_server
 
     def do_GET(self) -> None:
