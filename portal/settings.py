@@ -76,10 +76,17 @@ CANVAS_SCOPES = env_list(
             "url:POST|/api/v1/users/:user_id/communication_channels",
             "url:DELETE|/api/v1/users/:user_id/communication_channels/:id",
             "url:DELETE|/api/v1/users/self/communication_channels/push",
+            # Help desk: who is staff (§10), finding a user and reading their name.
+            "url:GET|/api/v1/accounts",
+            "url:GET|/api/v1/accounts/:account_id/permissions",
+            "url:GET|/api/v1/accounts/:account_id/users",
+            "url:GET|/api/v1/users/:id",
         ]
     ),
 )
 PHONE_DEFAULT_REGION = os.environ.get("PHONE_DEFAULT_REGION", "US")
+# Help-desk audit rows older than this are deleted by `manage.py prune_audit_log`.
+AUDIT_RETENTION_DAYS = int(os.environ.get("AUDIT_RETENTION_DAYS", "400"))
 
 _canvas_url = urlsplit(CANVAS_BASE_URL)
 if _canvas_url.scheme not in {"http", "https"} or not _canvas_url.netloc:
