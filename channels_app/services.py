@@ -148,3 +148,50 @@ def push_token_unregister(*, client: CanvasClient, push_token: str) -> bool:
     except NotFound:
         return False
     return True
+
+
+@dataclass(frozen=True)
+class ReplaceResult:
+    added: Channel
+    # None when the old address had already been removed elsewhere.
+    removed: Channel | None
+
+
+class ReplaceIncomplete(Exception):
+    """The new address was added but the old one could not be removed: both are on the list."""
+
+    def __init__(self, added: Channel, old: Channel, cause: CanvasError) -> None:
+        super().__init__(str(cause))
+        self.added = added
+        self.old = old
+        self.cause = cause
+
+
+def channel_replace(
+    *,
+    client: CanvasClient,
+    user_id: int | str,
+    old: Channel,
+    new_address: str,
+    known_channels: list[Channel] | None = None,
+    skip_confirmation: bool = False,
+) -> ReplaceResult:
+    """Swap one address for another: add the new one first, then remove the old one.
+
+    Adding first means a failure can never leave the user with neither address. If the add
+    fails nothing changed and its error propagates; if the removal fails, ReplaceIncomplete
+    carries the added channel so the caller can say that both addresses are now listed.
+    """
+    added = channel_add(
+        client=client,
+        user_id=user_id,
+        channel_type=old.type,
+        address=new_address,
+        known_channels=known_channels,
+        skip_confirmation=skip_confirmation,
+    )
+    try:
+        removed = channel_remove(client=client, user_id=user_id, channel_id=old.id)
+    except CanvasError as exc:
+        raise ReplaceIncomplete(added, old, exc) from exc
+    return ReplaceResult(added=added, removed=removed)
