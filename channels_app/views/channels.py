@@ -41,6 +41,8 @@ class Scope:
     can_skip_confirmation: bool = False
     # Called with the outcome of every change attempt (the help desk audits them).
     record: Callable[[services.ActionRecord], None] | None = None
+    # The full-page template; the help desk extends the page with its own tools.
+    template: str = PAGE
 
     def note(
         self, action: str, channel_type: str, address: str, exc: Exception | None = None
@@ -105,7 +107,7 @@ def _full_page(
     status: int = 200,
     **kw: Any,
 ) -> HttpResponse:
-    return render(request, PAGE, page_context(scope, channels, **kw), status=status)
+    return render(request, scope.template, page_context(scope, channels, **kw), status=status)
 
 
 def failure_response(
