@@ -97,3 +97,21 @@ def authorize_and_exchange(
     )
     assert response.status_code == 200, response.text
     return {**response.json(), "client_id": client_id, "client_secret": client_secret}
+
+
+def refresh(
+    emu: EmulatorProcess,
+    refresh_token: str,
+    client_id: str,
+    client_secret: str | None = None,
+) -> requests.Response:
+    """``grant_type=refresh_token`` with form-encoded client credentials."""
+    data = {"grant_type": "refresh_token", "refresh_token": refresh_token, "client_id": client_id}
+    if client_secret is not None:
+        data["client_secret"] = client_secret
+    return requests.post(f"{emu.base_url}/login/oauth2/token", data=data, timeout=5)
+
+
+def refresh_tokens(emu: EmulatorProcess, tokens: dict[str, Any]) -> requests.Response:
+    """Refresh what ``authorize_and_exchange`` returned, with the same client."""
+    return refresh(emu, tokens["refresh_token"], tokens["client_id"], tokens["client_secret"])

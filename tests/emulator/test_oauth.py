@@ -10,7 +10,14 @@ import pytest
 import requests
 
 from .helpers import ADA, BEN, DEMO_CLIENT_ID, DEMO_REDIRECT, DEMO_SECRET, Api, form_token
-from .oauth_flow import CALLBACK, authorize_and_exchange, get_code, query_of
+from .oauth_flow import (
+    CALLBACK,
+    authorize_and_exchange,
+    get_code,
+    query_of,
+    refresh,
+    refresh_tokens,
+)
 
 OAUTH_CHALLENGE = "Canvas OAuth 2.0"
 
@@ -41,6 +48,18 @@ def _code(emu, key, user_id=ADA, **extra):
         user_id=user_id,
         extra=extra,
     )["code"]
+
+
+def _exchange(emu, code, key, **extra):
+    """Authorization-code grant with ``key``'s form-encoded credentials."""
+    return _token(
+        emu,
+        grant_type="authorization_code",
+        code=code,
+        client_id=key["client_id"],
+        client_secret=key["client_secret"],
+        **extra,
+    )
 
 
 def _s256(verifier: str) -> str:
@@ -221,13 +240,7 @@ def test_out_of_band_redirect_lands_on_a_code_page(emu):
 
 def test_token_success_body(emu):
     key = _key(emu)
-    response = _token(
-        emu,
-        grant_type="authorization_code",
-        code=_code(emu, key),
-        client_id=key["client_id"],
-        client_secret=key["client_secret"],
-    )
+    response = _exchange(emu, _code(emu, key), key)
     assert response.status_code == 200
     body = response.json()
     assert set(body) == {
@@ -264,13 +277,7 @@ def test_code_is_single_use(emu):
 
 def test_code_for_another_client_is_incorrect_client(emu):
     key, other = _key(emu), _key(emu)
-    response = _token(
-        emu,
-        grant_type="authorization_code",
-        code=_code(emu, key),
-        client_id=other["client_id"],
-        client_secret=other["client_secret"],
-    )
+    response = _exchange(emu, _code(emu, key), other)
     assert response.status_code == 400
     assert response.json()["error_description"] == "incorrect client"
 
@@ -346,39 +353,21 @@ def test_client_auth_by_http_basic_and_json_body(emu):
 
 def test_refresh_keeps_the_refresh_token_for_confidential_clients(emu):
     tokens = authorize_and_exchange(emu, user_id=ADA, trusted=True)
-    refreshed = _token(
-        emu,
-        grant_type="refresh_token",
-        refresh_token=tokens["refresh_token"],
-        client_id=tokens["client_id"],
-        client_secret=tokens["client_secret"],
-    )
+    refreshed = refresh_tokens(emu, tokens)
     body = refreshed.json()
     assert refreshed.status_code == 200
     assert "refresh_token" not in body
     assert body["access_token"] != tokens["access_token"] and body["expires_in"] == 3600
     # The old access string is gone; the same refresh token keeps working.
     assert Api(emu.base_url, tokens["access_token"]).get("users/self").status_code == 401
-    again = _token(
-        emu,
-        grant_type="refresh_token",
-        refresh_token=tokens["refresh_token"],
-        client_id=tokens["client_id"],
-        client_secret=tokens["client_secret"],
-    )
+    again = refresh_tokens(emu, tokens)
     assert again.status_code == 200
 
 
 def test_refresh_by_another_client_is_incorrect_client(emu):
     tokens = authorize_and_exchange(emu, user_id=ADA, trusted=True)
     other = _key(emu)
-    response = _token(
-        emu,
-        grant_type="refresh_token",
-        refresh_token=tokens["refresh_token"],
-        client_id=other["client_id"],
-        client_secret=other["client_secret"],
-    )
+    response = refresh(emu, tokens["refresh_token"], other["client_id"], other["client_secret"])
     assert response.json()["error_description"] == "incorrect client"
 
 
@@ -386,14 +375,7 @@ def test_pkce_s256_round_trip(emu):
     key = _key(emu)
     verifier = "v" * 50
     code = _code(emu, key, code_challenge=_s256(verifier), code_challenge_method="S256")
-    response = _token(
-        emu,
-        grant_type="authorization_code",
-        code=code,
-        code_verifier=verifier,
-        client_id=key["client_id"],
-        client_secret=key["client_secret"],
-    )
+    response = _exchange(emu, code, key, code_verifier=verifier)
     assert response.status_code == 200
 
 
@@ -420,14 +402,7 @@ def test_pkce_mismatch_is_invalid_grant(emu):
 def test_plain_challenge_method_disables_pkce(emu):
     key = _key(emu)
     code = _code(emu, key, code_challenge="plainvalue", code_challenge_method="plain")
-    response = _token(
-        emu,
-        grant_type="authorization_code",
-        code=code,
-        code_verifier="plainvalue",
-        client_id=key["client_id"],
-        client_secret=key["client_secret"],
-    )
+    response = _exchange(emu, code, key, code_verifier="plainvalue")
     assert response.status_code == 400  # no stored challenge → invalid_grant
 
 
@@ -443,19 +418,9 @@ def test_public_client_pkce_without_secret_and_rotating_refresh(emu):
         client_id=key["client_id"],
     ).json()
     assert "refresh_token" in first
-    rotated = _token(
-        emu,
-        grant_type="refresh_token",
-        refresh_token=first["refresh_token"],
-        client_id=key["client_id"],
-    ).json()
+    rotated = refresh(emu, first["refresh_token"], key["client_id"]).json()
     assert rotated["refresh_token"] != first["refresh_token"]
-    old = _token(
-        emu,
-        grant_type="refresh_token",
-        refresh_token=first["refresh_token"],
-        client_id=key["client_id"],
-    )
+    old = refresh(emu, first["refresh_token"], key["client_id"])
     assert old.status_code == 400
 
 
@@ -480,11 +445,5 @@ def test_logout_deletes_token_and_its_refresh_token(emu):
     assert response.status_code == 200 and response.json() == {}
     api = Api(emu.base_url, tokens["access_token"]).get("users/self")
     assert api.json() == {"errors": [{"message": "Revoked access token."}]}
-    refresh = _token(
-        emu,
-        grant_type="refresh_token",
-        refresh_token=tokens["refresh_token"],
-        client_id=tokens["client_id"],
-        client_secret=tokens["client_secret"],
-    )
+    refresh = refresh_tokens(emu, tokens)
     assert refresh.json()["error"] == "invalid_grant"
