@@ -33,10 +33,6 @@ class ControlError(Exception):
         self.message = message
 
 
-def _body(req: Request) -> dict[str, Any]:
-    return req.params
-
-
 def _int_field(body: dict[str, Any], name: str) -> int:
     value = body.get(name)
     try:
@@ -79,7 +75,7 @@ def list_users(app: App, req: Request) -> Response:
 
 
 def create_user(app: App, req: Request) -> Response:
-    body = _body(req)
+    body = req.params
     name, login_id = body.get("name"), body.get("login_id")
     if not name or not login_id:
         raise ControlError(400, "name and login_id are required")
@@ -107,7 +103,7 @@ def create_user(app: App, req: Request) -> Response:
 
 
 def create_token(app: App, req: Request) -> Response:
-    body = _body(req)
+    body = req.params
     state = app.state
     with state.lock:
         user = _user_or_404(state, _int_field(body, "user_id"))
@@ -146,7 +142,7 @@ def revoke_token(app: App, req: Request) -> Response:
 def create_session(app: App, req: Request) -> Response:
     state = app.state
     with state.lock:
-        user = _user_or_404(state, _int_field(_body(req), "user_id"))
+        user = _user_or_404(state, _int_field(req.params, "user_id"))
         session = state.new_session(user.id)
     response = json_response({"user_id": user.id, "cookie": session_cookie(session).split(";")[0]})
     return response.header("Set-Cookie", session_cookie(session))
@@ -158,7 +154,7 @@ def list_developer_keys(app: App, req: Request) -> Response:
 
 
 def create_developer_key(app: App, req: Request) -> Response:
-    body = _body(req)
+    body = req.params
     uris = body.get("redirect_uris") or []
     scopes = body.get("scopes") or []
     if not isinstance(uris, list) or not isinstance(scopes, list):
@@ -197,7 +193,7 @@ def get_settings(app: App, req: Request) -> Response:
 
 
 def update_settings(app: App, req: Request) -> Response:
-    body = _body(req)
+    body = req.params
     state = app.state
     with state.lock:
         account = state.root_account
@@ -248,7 +244,7 @@ def confirm_channel(app: App, req: Request) -> Response:
 
 
 def bounce_channel(app: App, req: Request) -> Response:
-    body = _body(req)
+    body = req.params
     with app.state.lock:
         channel = _channel_or_404(app.state, req.route["id"])
         channel.bounce_count = (
@@ -272,7 +268,7 @@ def get_faults(app: App, req: Request) -> Response:
 
 def set_faults(app: App, req: Request) -> Response:
     try:
-        return json_response(app.faults.configure(_body(req)))
+        return json_response(app.faults.configure(req.params))
     except FaultError as err:
         raise ControlError(400, str(err)) from None
 

@@ -18,7 +18,7 @@ def _is_admin_viewer(actor: User) -> bool:
     return has_permission(actor, "manage_user_logins") or has_permission(actor, "read_roster")
 
 
-def _base_user_json(state: State, user: User) -> dict[str, Any]:
+def _base_user_json(user: User) -> dict[str, Any]:
     return {
         "id": user.id,
         "name": user.name,
@@ -52,7 +52,7 @@ def show_user(state: State, req: Request) -> Response:
         user = _resolve(state, req, "id")
         if not can_view_user(actor, user):
             return not_found()
-        body = _base_user_json(state, user)
+        body = _base_user_json(user)
         body.update(
             first_name=user.first_name,
             last_name=user.last_name,
@@ -175,7 +175,7 @@ def account_users(state: State, req: Request) -> Response:
         with_email = "email" in req.list_param("include")
         rows = []
         for user in users:
-            row = _base_user_json(state, user)
+            row = _base_user_json(user)
             row.update(_admin_fields(state, actor, user, with_email=with_email))
             rows.append(row)
     return paginated_response(req, rows)
