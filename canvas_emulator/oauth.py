@@ -164,7 +164,7 @@ def authorize(state: State, req: Request) -> Response:
             "code_challenge": pkce,  # plain or missing method silently disables PKCE (§3.2)
             "state": oauth_state,
         }
-    response = _authorize_outcome(state, req, key, session, scopes, oauth_state, redirect_uri)
+        response = _authorize_outcome(state, req, key, session, scopes, oauth_state, redirect_uri)
     return _with_cookie(response, session, new)
 
 
@@ -291,16 +291,18 @@ def accept(state: State, req: Request) -> Response:
     session, pending = _pending(state, req)
     if not _csrf_ok(session, req):
         return text_response("Invalid authenticity token", 422)
-    session.oauth2 = None
-    assert session.user_id is not None
-    return _issue_code(state, pending, session.user_id)
+    with state.lock:
+        session.oauth2 = None
+        assert session.user_id is not None
+        return _issue_code(state, pending, session.user_id)
 
 
 def deny(state: State, req: Request) -> Response:
     session, pending = _pending(state, req)
     if not _csrf_ok(session, req):
         return text_response("Invalid authenticity token", 422)
-    session.oauth2 = None
+    with state.lock:
+        session.oauth2 = None
     return final_redirect(
         pending["redirect_uri"], error="access_denied", state=pending.get("state")
     )
