@@ -125,14 +125,24 @@ def _backoff(attempt: int) -> None:
 
 
 def _log(method: str, url: str, status: int | str, started: float, attempt: int) -> None:
-    # The path only: query strings may carry search terms, and never a token (sent as a header).
+    # The path only: query strings may carry search terms; headers carry the token. The fields
+    # are also passed separately so the JSON log lines can be filtered and graphed by them.
+    path = urlsplit(url).path
+    ms = round((time.monotonic() - started) * 1000)
     logger.info(
-        "canvas %s %s -> %s in %.0f ms (attempt %d)",
+        "canvas %s %s -> %s in %d ms (attempt %d)",
         method,
-        urlsplit(url).path,
+        path,
         status,
-        (time.monotonic() - started) * 1000,
+        ms,
         attempt,
+        extra={
+            "method": method,
+            "path": path,
+            "status": status,
+            "ms": ms,
+            "attempt": attempt,
+        },
     )
 
 
