@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-# ``tests`` has no __init__.py (not ours to add), so pytest puts tests/ rather than the repo root
-# on sys.path; the shared helper is imported as ``tests.support``.
+# The shared helper is imported as ``tests.support``; make sure the repo root is importable even
+# when pytest's rootdir insertion puts tests/ (not the root) on sys.path.
 _REPO_ROOT = str(Path(__file__).resolve().parents[2])
 if _REPO_ROOT not in sys.path:
     sys.path.insert(0, _REPO_ROOT)
