@@ -22,7 +22,7 @@ from .logging import (
 )
 
 HEADER = "X-Request-ID"
-_SANE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{7,127}$")
+_SANE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{7,63}$")
 
 
 def inbound_or_new_id(candidate: str | None) -> str:
