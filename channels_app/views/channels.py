@@ -110,6 +110,18 @@ def _full_page(
     return render(request, scope.template, page_context(scope, channels, **kw), status=status)
 
 
+def alert_fragment(request: HttpRequest, message: str) -> HttpResponse:
+    """An htmx answer that puts `message` in the page's alert region.
+
+    It is a 200: the fragment is the deliberate answer, htmx only swaps 2xx by default, and
+    browsers log every 4xx/5xx XHR as a console error. Full-page answers keep the real status.
+    """
+    response = render(request, "channels/_alert.html", {"alert_message": message})
+    response["HX-Retarget"] = "#alert-region"
+    response["HX-Reswap"] = "innerHTML"
+    return response
+
+
 def failure_response(
     request: HttpRequest, scope: Scope, exc: CanvasError, *, action: str, changes: bool, **kw: Any
 ) -> HttpResponse:
@@ -118,15 +130,7 @@ def failure_response(
         raise exc
     problem = messages.failure(exc, action=action, changes=changes)
     if request.htmx:
-        response = render(
-            request,
-            "channels/_alert.html",
-            {"alert_message": problem.message},
-            status=problem.status,
-        )
-        response["HX-Retarget"] = "#alert-region"
-        response["HX-Reswap"] = "innerHTML"
-        return response
+        return alert_fragment(request, problem.message)
     return _full_page(
         request,
         scope,
@@ -226,9 +230,7 @@ def add_channel(request: HttpRequest, scope: Scope) -> HttpResponse:
                 form=AddChannelForm(),
             )
     if request.htmx:
-        return render(
-            request, f"{PAGE}#add-form", page_context(scope, snapshot.get(), form=form), status=422
-        )
+        return render(request, f"{PAGE}#add-form", page_context(scope, snapshot.get(), form=form))
     return _full_page(request, scope, snapshot.get(), form=form, status=422)
 
 
@@ -421,6 +423,5 @@ def push_unregister_view(request: HttpRequest) -> HttpResponse:
             request,
             f"{PAGE}#push-form",
             page_context(scope, _known_channels(request, scope), push_form=form),
-            status=422,
         )
     return _full_page(request, scope, _known_channels(request, scope), push_form=form, status=422)

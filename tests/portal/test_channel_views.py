@@ -165,7 +165,7 @@ def test_bad_input_is_explained_next_to_the_field_and_kept(
     response = student.post(
         "/channels/add/", {"channel_type": channel_type, "address": address}, headers=HTMX
     )
-    assert response.status_code == 422
+    assert response.status_code == 200
     html = response.content.decode()
     assert message in html
     assert f'value="{address}"' in html
@@ -198,7 +198,7 @@ def test_duplicate_is_caught_before_calling_canvas(page, student, canvas):
         {"channel_type": "email", "address": "ADA@Personal.Example.com"},
         headers=HTMX,
     )
-    assert response.status_code == 422
+    assert response.status_code == 200
     assert "This address is already on your list." in response.content.decode()
     assert canvas_calls(canvas) == []
 
@@ -211,7 +211,7 @@ def test_duplicate_refused_by_canvas_reads_the_same(student, canvas):
         {"channel_type": "email", "address": "ADA@personal.example.com"},
         headers=HTMX,
     )
-    assert response.status_code == 422
+    assert response.status_code == 200
     assert "This address is already on your list." in response.content.decode()
     assert canvas_calls(canvas) == [("POST", "/api/v1/users/self/communication_channels")]
 
@@ -238,7 +238,7 @@ def test_canvas_refusals_are_explained_next_to_the_field(
     response = student.post(
         "/channels/add/", {"channel_type": "email", "address": address}, headers=HTMX
     )
-    assert response.status_code == 422
+    assert response.status_code == 200
     html = response.content.decode()
     assert message in html
     assert f'value="{address}"' in html
@@ -249,7 +249,7 @@ def test_institution_managed_contact_methods_go_to_the_alert_region(page, studen
     response = student.post(
         "/channels/add/", {"channel_type": "email", "address": "x@example.com"}, headers=HTMX
     )
-    assert response.status_code == 403
+    assert response.status_code == 200  # htmx answers are 200; the page path keeps 403
     assert response["HX-Retarget"] == "#alert-region"
     assert "manages contact methods centrally" in response.content.decode()
 
@@ -279,8 +279,12 @@ def test_canvas_failures_on_add_are_sentences(page, student, canvas, faults, sta
     response = student.post(
         "/channels/add/", {"channel_type": "email", "address": "x@example.com"}, headers=HTMX
     )
-    assert response.status_code == status
+    assert response.status_code == 200
     assert response["HX-Retarget"] == "#alert-region"
+    canvas.faults(**faults)
+    no_js = student.post("/channels/add/", {"channel_type": "email", "address": "y@example.com"})
+    assert no_js.status_code == status
+    assert message in no_js.content.decode()
     assert message in response.content.decode()
     assert "Traceback" not in response.content.decode()
 
@@ -358,7 +362,8 @@ def test_channel_already_removed_elsewhere_counts_as_removed(page, student, canv
 def test_remove_failure_is_reported_and_nothing_is_claimed(page, student, canvas):
     canvas.faults(next=[{"status": 500}] * 3)
     response = student.post(f"/channels/{ADA_UNCONFIRMED}/remove/", headers=HTMX)
-    assert response.status_code == 503
+    assert response.status_code == 200
+    assert response["HX-Retarget"] == "#alert-region"
     assert "we cannot tell whether we managed to remove the address" in response.content.decode()
 
 
@@ -426,7 +431,7 @@ def test_unregister_one_push_device(page, student, canvas):
 def test_unregister_push_without_push_channel_is_explained(canvas, client):
     sign_in(canvas, client, DEMO_TEACHER)
     response = client.post("/channels/push/unregister/", {"push_token": "x"}, headers=HTMX)
-    assert response.status_code == 422
+    assert response.status_code == 200
     assert "Canvas has no push notifications set up for your account." in (
         response.content.decode()
     )
