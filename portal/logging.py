@@ -99,15 +99,24 @@ class RequestContextFilter(logging.Filter):
         if record.name == "gunicorn.access" and isinstance(record.args, dict):
             for key, value in _access_fields(record.args).items():
                 setattr(record, key, value)
+        # Django logs 4xx/5xx responses after the middleware has returned; the request it passes
+        # along still knows its id.
+        request = getattr(record, "request", None)
+        meta = getattr(request, "META", None)
+        meta = meta if isinstance(meta, dict) else {}
         if getattr(record, "request_id", None) is None:
-            record.request_id = request_id_var.get()
+            record.request_id = request_id_var.get() or meta.get(ENVIRON_REQUEST_ID)
         if getattr(record, "user", None) is None:
-            record.user = user_hash_var.get()
+            record.user = user_hash_var.get() or meta.get(ENVIRON_USER_HASH)
         return True
 
 
 class JsonFormatter(logging.Formatter):
     """One JSON object per line: time, level, logger, message, request id, user, extras."""
+
+    def __init__(self, *args: Any, mask: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.mask = mask  # off only in tests that prove nothing secret is logged to begin with
 
     def format(self, record: logging.LogRecord) -> str:
         line: dict[str, Any] = {
@@ -121,14 +130,29 @@ class JsonFormatter(logging.Formatter):
         }
         for key, value in record.__dict__.items():
             if key not in _STANDARD_ATTRS and key not in line and not key.startswith("_"):
-                line[key] = value
+                line[key] = _field(value)
         if record.exc_info and not record.exc_text:
             record.exc_text = self.formatException(record.exc_info)
         if record.exc_text:
             line["exception"] = record.exc_text
         if record.stack_info:
             line["stack"] = self.formatStack(record.stack_info)
-        return mask_secrets(json.dumps(line, default=str, ensure_ascii=False))
+        text = json.dumps(line, default=str, ensure_ascii=False)
+        return mask_secrets(text) if self.mask else text
+
+
+def _field(value: Any) -> Any:
+    """An extra's value as it may appear in a log line.
+
+    Django passes the request object (`django.request`); its repr has the query string, so only
+    its path is written. Other objects are named, not printed.
+    """
+    if value is None or isinstance(value, str | int | float | bool | list | dict):
+        return value
+    path = getattr(value, "path", None)
+    if isinstance(path, str):
+        return path
+    return type(value).__name__
 
 
 def _access_fields(atoms: dict[str, Any]) -> dict[str, Any]:
