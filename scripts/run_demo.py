@@ -9,12 +9,31 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
+import urllib.request
 from pathlib import Path
+from typing import IO
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_CLIENT_ID = "10000000000001"
 DEMO_CLIENT_SECRET = "demo-client-secret"  # noqa: S105 - the emulator's published demo key
+
+
+def _forward(stream: IO[str]) -> None:
+    for line in stream:
+        sys.stdout.write(f"[canvas] {line}")
+        sys.stdout.flush()
+
+
+def _wait_until_up(url: str, seconds: float = 20.0) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=1):  # noqa: S310 - our own local URL
+                return
+        except OSError:
+            time.sleep(0.2)
 
 
 def main() -> int:
@@ -47,6 +66,8 @@ def main() -> int:
         emulator.kill()
         print(f"The Canvas emulator did not start: {first!r}", file=sys.stderr)
         return 1
+    # Keep the emulator's pipe drained (a full pipe would block it) and show its start-up lines.
+    threading.Thread(target=_forward, args=(emulator.stdout,), daemon=True).start()
     env = {
         **os.environ,
         "DJANGO_DEBUG": "true",
@@ -59,7 +80,7 @@ def main() -> int:
         cwd=ROOT,
         env=env,
     )
-    time.sleep(1.0)
+    _wait_until_up(f"{portal_url}/healthz")
     print(
         "\n"
         f"  Canvas emulator: {canvas_url}\n"
