@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from channels_app.views import auth, branding, channels, health
+from channels_app.views import auth, branding, channels, health, helpdesk
 
 urlpatterns = [
     path("", auth.landing, name="landing"),
@@ -15,6 +15,26 @@ urlpatterns = [
     path("channels/<int:channel_id>/remove/", channels.channel_remove_view, name="channel_remove"),
     path("channels/<int:channel_id>/resend/", channels.channel_resend_view, name="channel_resend"),
     path("channels/push/unregister/", channels.push_unregister_view, name="push_unregister"),
+    path("helpdesk/", helpdesk.search, name="helpdesk"),
+    path("helpdesk/users/<int:user_id>/", helpdesk.user_page, name="helpdesk_user"),
+    path("helpdesk/users/<int:user_id>/channels/add/", helpdesk.user_add, name="helpdesk_add"),
+    path(
+        "helpdesk/users/<int:user_id>/channels/<int:channel_id>/remove/",
+        helpdesk.user_remove,
+        name="helpdesk_remove",
+    ),
+    path(
+        "helpdesk/users/<int:user_id>/channels/<int:channel_id>/resend/",
+        helpdesk.user_resend,
+        name="helpdesk_resend",
+    ),
+    path(
+        "helpdesk/users/<int:user_id>/replace-email/",
+        helpdesk.replace_email,
+        name="helpdesk_replace_email",
+    ),
+    path("helpdesk/audit/", helpdesk.audit_log, name="helpdesk_audit"),
+    path("helpdesk/audit.csv", helpdesk.audit_csv, name="helpdesk_audit_csv"),
     path("brand.css", branding.brand_css, name="brand_css"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),

@@ -1,0 +1,202 @@
+"""Who may use the help desk: every help-desk URL for an admin, a teacher, a student and nobody.
+
+Staff status comes from Canvas (accounts list non-empty and manage_user_logins), is kept in the
+server-side session for a few minutes, and anyone else gets the same plain 403 page before
+Canvas is asked anything about another user.
+"""
+
+import pytest
+from django.test import Client
+
+from channels_app import helpdesk
+from channels_app.models import AuditEntry
+from tests.conftest import DEMO_ADMIN, DEMO_BOUNCING, DEMO_STUDENT
+from tests.helpdesk.conftest import canvas_calls, text_of
+
+pytestmark = pytest.mark.django_db
+
+# (method, path, expected status for staff), all about Ben (2): channels 4 (email), 5 (sms).
+BEN = DEMO_BOUNCING
+URLS = [
+    ("get", "/helpdesk/", 200),
+    ("get", "/helpdesk/?q=ada", 200),
+    ("get", f"/helpdesk/users/{BEN}/", 200),
+    ("post", f"/helpdesk/users/{BEN}/channels/add/", 302),
+    ("get", f"/helpdesk/users/{BEN}/channels/5/remove/", 200),
+    ("post", f"/helpdesk/users/{BEN}/channels/5/remove/", 302),
+    ("post", f"/helpdesk/users/{BEN}/channels/5/resend/", 302),
+    ("get", f"/helpdesk/users/{BEN}/replace-email/", 200),
+    ("post", f"/helpdesk/users/{BEN}/replace-email/", 302),
+    ("get", "/helpdesk/audit/", 200),
+    ("get", "/helpdesk/audit.csv", 200),
+]
+FORMS = {
+    "channels/add/": {"channel_type": "email", "address": "new@example.edu"},
+    "replace-email/": {"old_channel_id": "4", "new_address": "replaced@example.edu"},
+}
+
+
+def call(client: Client, method: str, path: str):
+    data = next((form for suffix, form in FORMS.items() if path.endswith(suffix)), {})
+    return getattr(client, method)(path, data) if method == "post" else client.get(path)
+
+
+def visit_user_page_first(client: Client, path: str) -> None:
+    # Actions normally follow a page view, which lists the channels.
+    if "/users/" in path:
+        assert client.get(f"/helpdesk/users/{BEN}/").status_code == 200
+
+
+@pytest.mark.parametrize(("method", "path", "status"), URLS)
+def test_admin_reaches_every_helpdesk_url(admin, canvas, method, path, status):
+    visit_user_page_first(admin, path)
+    response = call(admin, method, path)
+    assert response.status_code == status, text_of(response)[:500]
+
+
+@pytest.mark.parametrize(("method", "path", "_status"), URLS)
+@pytest.mark.parametrize("who", ["student", "teacher"])
+def test_students_and_teachers_get_the_plain_403_everywhere(
+    request, canvas, who, method, path, _status
+):
+    client = request.getfixturevalue(who)
+    canvas.clear_requests()
+    response = call(client, method, path)
+    assert response.status_code == 403
+    text = text_of(response)
+    assert "You do not have permission to see this page." in text
+    # Nothing about Ben leaks, and Canvas was asked only about the caller's own rights.
+    assert "Ben" not in text and "okafor" not in text
+    assert all(path in ("/api/v1/accounts",) for _, path in canvas_calls(canvas))
+    assert AuditEntry.objects.count() == 0
+
+
+@pytest.mark.parametrize(("method", "path", "_status"), URLS)
+def test_nobody_signed_in_is_sent_to_sign_in(client, canvas, method, path, _status):
+    response = call(client, method, path)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/login/")
+    assert canvas_calls(canvas) == []
+
+
+def test_the_403_page_is_the_same_whatever_was_asked(student, canvas):
+    # Compared as text: the CSP nonce and CSRF token differ per response.
+    pages = {
+        text_of(student.get(path))
+        for path in ["/helpdesk/", f"/helpdesk/users/{DEMO_BOUNCING}/", "/helpdesk/users/999999/"]
+    }
+    assert len(pages) == 1
+
+
+def test_student_forging_another_user_id_never_reaches_canvas(student, canvas):
+    canvas.clear_requests()
+    forged = student.post(
+        f"/helpdesk/users/{DEMO_BOUNCING}/channels/add/",
+        {"channel_type": "email", "address": "evil@example.com", "skip_confirmation": "on"},
+    )
+    assert forged.status_code == 403
+    # The only call is the student's own admin check; nothing touched Ben (user 2).
+    assert canvas_calls(canvas) == [("GET", "/api/v1/accounts")]
+    canvas.clear_requests()
+    for path in [
+        f"/helpdesk/users/{DEMO_BOUNCING}/channels/4/remove/",
+        f"/helpdesk/users/{DEMO_BOUNCING}/replace-email/",
+    ]:
+        assert (
+            student.post(path, {"old_channel_id": "4", "new_address": "x@y.z"}).status_code == 403
+        )
+    # The answer is cached: a second forged request costs Canvas nothing at all.
+    assert canvas_calls(canvas) == []
+    assert [c["address"] for c in canvas.channels(DEMO_BOUNCING)] == [
+        "ben.okafor@demo.example.edu",
+        "+15555550123",
+    ]
+    assert AuditEntry.objects.count() == 0
+
+
+def test_student_cannot_reach_another_user_through_the_student_urls(student, canvas):
+    # The student pages only ever act on "self"; there is no user id to edit.
+    canvas.clear_requests()
+    student.post(
+        "/channels/add/", {"channel_type": "email", "address": "x@example.com", "user_id": "2"}
+    )
+    assert all("/users/self/" in path for _, path in canvas_calls(canvas))
+
+
+def test_staff_check_is_cached_then_asked_again_after_a_few_minutes(admin, canvas):
+    assert admin.get("/helpdesk/").status_code == 200
+    canvas.clear_requests()
+    assert admin.get("/helpdesk/audit/").status_code == 200
+    assert canvas_calls(canvas) == []
+
+    session = admin.session
+    stored = session[helpdesk.SESSION_KEY]
+    stored["checked_at"] -= helpdesk.RECHECK_AFTER_S + 1
+    session[helpdesk.SESSION_KEY] = stored
+    session.save()
+    assert admin.get("/helpdesk/audit/").status_code == 200
+    assert canvas_calls(canvas) == [
+        ("GET", "/api/v1/accounts"),
+        ("GET", "/api/v1/accounts/self/permissions"),
+    ]
+
+
+def test_revoked_admin_rights_take_effect_at_the_next_check(admin, canvas):
+    assert admin.get("/helpdesk/").status_code == 200
+    session = admin.session
+    stored = session[helpdesk.SESSION_KEY]
+    stored["checked_at"] -= helpdesk.RECHECK_AFTER_S + 1
+    session[helpdesk.SESSION_KEY] = stored
+    session.save()
+    # Canvas now lists no accounts for this token: the admin role was taken away.
+    canvas.faults(next=[{"status": 200, "body": "[]"}])
+    assert admin.get("/helpdesk/").status_code == 403
+
+
+def test_browser_cannot_claim_staff_rights(student, canvas):
+    # Whatever the browser sends, the answer comes from the server-side session and Canvas.
+    student.cookies["helpdesk_staff"] = "true"
+    response = student.get("/helpdesk/?is_staff=1", HTTP_X_HELPDESK_STAFF="1")
+    assert response.status_code == 403
+
+
+def test_staff_answer_for_one_user_is_not_reused_for_another(admin, canvas):
+    assert admin.get("/helpdesk/").status_code == 200
+    # Someone else signs in on the same browser without signing out first.
+    from tests.conftest import sign_in
+
+    sign_in(canvas, admin, DEMO_STUDENT)
+    assert admin.get("/helpdesk/").status_code == 403
+
+
+def test_admin_without_manage_user_logins_is_not_staff(canvas, db):
+    reader = canvas.create_user(
+        name="Rita Reports", login_id="rita", role="admin", permissions=["read_roster"]
+    )
+    from tests.conftest import sign_in
+
+    client = sign_in(canvas, Client(), reader["id"])
+    assert client.get("/helpdesk/").status_code == 403
+
+
+def test_canvas_down_during_the_check_lets_nobody_in_and_is_not_remembered(canvas, db):
+    from tests.conftest import sign_in
+
+    client = sign_in(canvas, Client(), DEMO_ADMIN)
+    canvas.faults(next=[{"status": 500}])
+    response = client.get("/helpdesk/")
+    assert response.status_code == 503
+    assert "could not check your help-desk access" in text_of(response)
+    assert client.get("/helpdesk/").status_code == 200
+
+
+def test_help_desk_link_shows_for_staff_only_without_extra_canvas_calls(admin, student, canvas):
+    assert "Help desk" not in text_of(admin.get("/channels/"))  # not checked yet
+    admin.get("/helpdesk/")
+    canvas.clear_requests()
+    page = admin.get("/channels/")
+    assert 'href="/helpdesk/"' in page.content.decode()
+    assert ("GET", "/api/v1/accounts") not in canvas_calls(canvas)
+
+    student.get("/helpdesk/")
+    assert 'href="/helpdesk/"' not in student.get("/channels/").content.decode()
