@@ -278,15 +278,23 @@ def _already_gone(request: HttpRequest, scope: Scope) -> HttpResponse:
     )
 
 
-def confirm_remove(request: HttpRequest, scope: Scope, channel_id: int) -> HttpResponse:
+def _channel_or_answer(
+    request: HttpRequest, scope: Scope, channel_id: int
+) -> Channel | HttpResponse:
+    """The channel to act on, or the answer to give when it cannot be had."""
     try:
         channel = _channel_or_gone(request, scope, channel_id)
     except CanvasError as exc:
         return failure_response(
             request, scope, exc, action="load the contact methods", changes=False
         )
-    if channel is None:
-        return _already_gone(request, scope)
+    return _already_gone(request, scope) if channel is None else channel
+
+
+def confirm_remove(request: HttpRequest, scope: Scope, channel_id: int) -> HttpResponse:
+    channel = _channel_or_answer(request, scope, channel_id)
+    if isinstance(channel, HttpResponse):
+        return channel
     channels = _known_channels(request, scope) or []
     context = {
         **page_context(scope, channels),
@@ -341,14 +349,9 @@ def channel_remove_view(request: HttpRequest, channel_id: int) -> HttpResponse:
 
 def resend_confirmation(request: HttpRequest, scope: Scope, channel_id: int) -> HttpResponse:
     snapshot = ChannelSnapshot(request.session, scope.snapshot_key)
-    try:
-        channel = _channel_or_gone(request, scope, channel_id)
-    except CanvasError as exc:
-        return failure_response(
-            request, scope, exc, action="load the contact methods", changes=False
-        )
-    if channel is None:
-        return _already_gone(request, scope)
+    channel = _channel_or_answer(request, scope, channel_id)
+    if isinstance(channel, HttpResponse):
+        return channel
     try:
         result = services.channel_resend_confirmation(
             client=client_of(request), user_id=scope.api_user, channel=channel
