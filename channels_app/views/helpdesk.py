@@ -91,6 +91,11 @@ def helpdesk_problem(exc: CanvasError, *, action: str, changes: bool) -> message
     return messages.failure(exc, action=action, changes=changes)
 
 
+def _could_not_load(request: HttpRequest, exc: CanvasError, *, action: str) -> HttpResponse:
+    problem = helpdesk_problem(exc, action=action, changes=False)
+    return _problem(request, title="Could not load this user", message=problem.message, status=503)
+
+
 # --- the user being helped ----------------------------------------------------------------------
 
 
@@ -142,10 +147,7 @@ def with_target(view: View) -> View:
         except NotAuthenticated:
             raise
         except CanvasError as exc:
-            problem = helpdesk_problem(exc, action="look up this user", changes=False)
-            return _problem(
-                request, title="Could not load this user", message=problem.message, status=503
-            )
+            return _could_not_load(request, exc, action="look up this user")
         return view(request, target, *args, **kwargs)
 
     return wrapper
@@ -370,15 +372,10 @@ def replace_email(request: HttpRequest, target: Target) -> HttpResponse:
         except NotAuthenticated:
             raise
         except CanvasError as exc:
-            problem = helpdesk_problem(exc, action="load the contact methods", changes=False)
-            return _problem(
-                request, title="Could not load this user", message=problem.message, status=503
-            )
+            return _could_not_load(request, exc, action="load the contact methods")
     emails = [c for c in snapshot.get() or [] if c.type == "email"]
     if request.method == "GET":
-        from_list = request.GET.get("channel", "")
-        initial = {"old_channel_id": int(from_list)} if from_list.isdigit() else {}
-        return _replace_page(request, scope, ReplaceEmailForm(initial=initial, emails=emails))
+        return _replace_page(request, scope, ReplaceEmailForm(emails=emails))
     form = ReplaceEmailForm(request.POST, emails=emails)
     if not form.is_valid():
         return _replace_page(request, scope, form, status=422)

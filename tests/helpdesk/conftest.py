@@ -1,5 +1,6 @@
 """Signed-in clients for the help-desk tests: admins with and without manage_students, a teacher."""
 
+import html as htmllib
 import re
 
 import pytest
@@ -45,4 +46,4 @@ def text_of(response) -> str:
     """Visible text, whitespace folded, for asserting on sentences."""
     html = response.content.decode()
     html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip()
+    return htmllib.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip())
