@@ -29,6 +29,8 @@ from .environment import manage, production_env
 from .gunicorn_portal import GunicornPortal, free_port
 
 CHANNELS_API = "/api/v1/users/self/communication_channels"
+# Committed rows (no wrapping transaction), so the gunicorn children see what the test sees.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @dataclass
@@ -69,8 +71,6 @@ def static_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def shared_database(request: pytest.FixtureRequest, tmp_path: Path) -> SharedDatabase:
     if connection.vendor == "postgresql":
-        # Committed rows (no wrapping transaction), so the gunicorn children see them.
-        request.getfixturevalue("transactional_db")
         return SharedDatabase(
             url=_postgres_url(),
             access_token_of=lambda user: CanvasToken.objects.get(canvas_user_id=user).access_token,
