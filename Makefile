@@ -1,5 +1,6 @@
-# `make run` starts the demo (portal + Canvas emulator); `make test` runs every test tier.
-# Both set up .venv from the pinned requirements on first use.
+# `make run` starts the demo (portal + Canvas emulator); `make test` runs every test tier;
+# `make serve` runs the portal in production under gunicorn (settings from the environment,
+# see docs/deploy.md). All set up .venv from the pinned requirements on first use.
 
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -27,6 +28,13 @@ test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
+
+# Production: collect the hashed static files, apply migrations, then gunicorn with the repo's
+# config. With several machines, run `manage.py migrate` once per release instead (docs/deploy.md).
+serve: $(STAMP)
+	$(BIN)/python manage.py collectstatic --noinput
+	$(BIN)/python manage.py migrate --noinput
+	exec $(BIN)/gunicorn -c portal/gunicorn.conf.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
