@@ -48,3 +48,8 @@ logconfig_dict = logging_config(
     os.environ.get("LOG_LEVEL", "INFO").upper(),
     json_lines=os.environ.get("LOG_FORMAT", "json") != "plain",
 )
+
+# gunicorn's runtime control socket defaults to one path per user, which several portals on one
+# machine would fight over; it is opt-in here, with a path of the operator's choosing.
+control_socket = os.environ.get("GUNICORN_CONTROL_SOCKET", "")
+control_socket_disable = not control_socket
