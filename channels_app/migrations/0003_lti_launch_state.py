@@ -5,36 +5,49 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('channels_app', '0002_audit_entry'),
+        ("channels_app", "0002_audit_entry"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='LtiLogin',
+            name="LtiLogin",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('state_hash', models.CharField(max_length=64, unique=True)),
-                ('nonce', models.CharField(max_length=64)),
-                ('initiation', models.JSONField(default=dict)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("state_hash", models.CharField(max_length=64, unique=True)),
+                ("nonce", models.CharField(max_length=64)),
+                ("initiation", models.JSONField(default=dict)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
             ],
             options={
-                'indexes': [models.Index(fields=['created_at'], name='channels_ap_created_d79c78_idx')],
+                "indexes": [
+                    models.Index(fields=["created_at"], name="channels_ap_created_d79c78_idx")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='LtiPendingConnect',
+            name="LtiPendingConnect",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=64, unique=True)),
-                ('canvas_user_id', models.BigIntegerField()),
-                ('page', models.CharField(max_length=32)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(max_length=64, unique=True)),
+                ("canvas_user_id", models.BigIntegerField()),
+                ("page", models.CharField(max_length=32)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
             ],
             options={
-                'indexes': [models.Index(fields=['created_at'], name='channels_ap_created_04994b_idx')],
+                "indexes": [
+                    models.Index(fields=["created_at"], name="channels_ap_created_04994b_idx")
+                ],
             },
         ),
     ]
