@@ -22,28 +22,43 @@ class Problem:
     message: str
 
 
-def add_refusal(exc: ValidationFailed, *, address: str) -> str:
-    """Why Canvas would not add `address` (spec §1.5), for display next to the address field."""
+def already_listed(*, for_self: bool = True) -> str:
+    whose = "your" if for_self else "this user's"
+    return f"This address is already on {whose} list."
+
+
+def add_refusal(exc: ValidationFailed, *, address: str, for_self: bool = True) -> str:
+    """Why Canvas would not add `address` (spec §1.5), for display next to the address field.
+
+    `for_self` is False on help-desk pages, where the reader acts for someone else.
+    """
     if exc.has("path", "unique!", "taken"):
-        return "This address is already on your list."
+        return already_listed(for_self=for_self)
     if exc.has("email", "forbidden"):
         domain = address.rpartition("@")[2] or "that domain"
         return (
-            f"Your institution does not allow email addresses at {domain}. "
-            "Use a different email address."
+            f"{'Your' if for_self else 'The'} institution does not allow email addresses at "
+            f"{domain}. Use a different email address."
         )
     if exc.has("email"):
         return "Canvas does not accept this email address. Check it for typos."
     if exc.has("type") or exc.has("user_id"):
+        who = "You have" if for_self else "This user has"
         return (
-            "You have as many contact methods as Canvas allows. "
-            "Remove one you no longer use, then add this one."
+            f"{who} as many contact methods as Canvas allows. "
+            "Remove one that is no longer used, then add this one."
         )
     return "Canvas did not accept this address. Check it and try again."
 
 
-def failure(exc: CanvasError, *, action: str, changes: bool) -> Problem:
+def failure(exc: CanvasError, *, action: str, changes: bool, for_self: bool = True) -> Problem:
     """A sentence for a failed Canvas call. `action` completes "we could not …"."""
+    if isinstance(exc, Forbidden) and not for_self:
+        return Problem(
+            403,
+            f"Canvas did not allow you to {action}. Your Canvas role may lack the permission "
+            "for it, or this user has admin rights that yours do not cover.",
+        )
     if isinstance(exc, Throttled):
         return Problem(
             503, f"Canvas is busy right now, so we could not {action}. Wait a minute and try again."

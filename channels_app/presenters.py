@@ -83,23 +83,27 @@ def unconfirmed(channels: list[Channel]) -> list[Channel]:
     return [c for c in sorted(channels, key=lambda c: c.position) if c.is_unconfirmed]
 
 
-def removal_warning(channel: Channel, channels: list[Channel]) -> str | None:
+def removal_warning(
+    channel: Channel, channels: list[Channel], *, for_self: bool = True
+) -> str | None:
     """What removing this channel costs, said before the user confirms."""
+    whose = "your" if for_self else "the user's"
     if channel.type != "email":
         if channel.type == "push":
-            return "Canvas will stop sending push notifications to all your devices."
+            return f"Canvas will stop sending push notifications to all {whose} devices."
         return None
     emails = [c for c in channels if c.type == "email"]
     if len(emails) == 1:
         return (
-            "This is your only email address: Canvas will have no email to send notifications to."
+            f"This is {whose} only email address: "
+            "Canvas will have no email to send notifications to."
         )
     default = default_email(channels)
     if default is not None and default.id == channel.id:
         following = next(c for c in sorted(emails, key=lambda c: c.position) if c.id != channel.id)
         return (
-            "This is your default email. Canvas will use "
-            f"{following.address} as your default instead."
+            f"This is {whose} default email. Canvas will use "
+            f"{following.address} as the default instead."
         )
     return None
 

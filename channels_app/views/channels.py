@@ -128,7 +128,7 @@ def failure_response(
     """A Canvas failure: into the alert region for htmx, on the page otherwise."""
     if isinstance(exc, NotAuthenticated):
         raise exc
-    problem = messages.failure(exc, action=action, changes=changes)
+    problem = messages.failure(exc, action=action, changes=changes, for_self=scope.is_self)
     if request.htmx:
         return alert_fragment(request, problem.message)
     return _full_page(
@@ -209,10 +209,12 @@ def add_channel(request: HttpRequest, scope: Scope) -> HttpResponse:
             )
         except services.DuplicateAddress as exc:
             scope.note("add", channel_type, address, exc)
-            form.add_error("address", "This address is already on your list.")
+            form.add_error("address", messages.already_listed(for_self=scope.is_self))
         except ValidationFailed as exc:
             scope.note("add", channel_type, address, exc)
-            form.add_error("address", messages.add_refusal(exc, address=address))
+            form.add_error(
+                "address", messages.add_refusal(exc, address=address, for_self=scope.is_self)
+            )
         except CanvasError as exc:
             scope.note("add", channel_type, address, exc)
             return failure_response(
@@ -302,7 +304,7 @@ def confirm_remove(request: HttpRequest, scope: Scope, channel_id: int) -> HttpR
         "row": presenters.ChannelRow(
             channel, is_default=channel == presenters.default_email(channels)
         ),
-        "warning": presenters.removal_warning(channel, channels),
+        "warning": presenters.removal_warning(channel, channels, for_self=scope.is_self),
     }
     if request.htmx:
         return render(request, "channels/_remove_confirm.html", context)
@@ -360,9 +362,10 @@ def resend_confirmation(request: HttpRequest, scope: Scope, channel_id: int) -> 
         scope.note("resend", channel.type, channel.address, exc.cause)
         snapshot.discard(channel.id)
         kept = AddChannelForm(initial={"channel_type": channel.type, "address": channel.address})
+        whose = "your" if scope.is_self else "the user's"
         message = (
             f"{channel.address} was removed so Canvas would send a new confirmation, but Canvas "
-            f"would not add it back. {channel.address} is not on your list now: add it again "
+            f"would not add it back. {channel.address} is not on {whose} list now: add it again "
             "with the form below (we have filled it in)."
         )
         return _resend_incomplete(request, scope, message, kept)

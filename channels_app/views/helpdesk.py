@@ -80,19 +80,8 @@ def staff_required(view: View) -> View:
     return canvas_login_required(check)
 
 
-def helpdesk_problem(exc: CanvasError, *, action: str, changes: bool) -> messages.Problem:
-    """Like messages.failure, but a refusal is explained to staff, not to a student."""
-    if isinstance(exc, Forbidden):
-        return messages.Problem(
-            403,
-            f"Canvas did not allow you to {action}. Your Canvas role may lack the permission "
-            "for it, or this user has admin rights that yours do not cover.",
-        )
-    return messages.failure(exc, action=action, changes=changes)
-
-
 def _could_not_load(request: HttpRequest, exc: CanvasError, *, action: str) -> HttpResponse:
-    problem = helpdesk_problem(exc, action=action, changes=False)
+    problem = messages.failure(exc, action=action, changes=False, for_self=False)
     return _problem(request, title="Could not load this user", message=problem.message, status=503)
 
 
@@ -252,7 +241,9 @@ def search(request: HttpRequest) -> HttpResponse:
         except NotAuthenticated:
             raise
         except CanvasError as exc:
-            alert = helpdesk_problem(exc, action="search for users", changes=False).message
+            alert = messages.failure(
+                exc, action="search for users", changes=False, for_self=False
+            ).message
     context = {
         "query": query,
         "result": result,
@@ -410,20 +401,22 @@ def _replace(
         return _replace_page(request, scope, form, status=422)
     except ValidationFailed as exc:
         trail.add("replace-add", old, new, exc, detail=replacing)
-        form.add_error("new_address", messages.add_refusal(exc, address=new))
+        form.add_error("new_address", messages.add_refusal(exc, address=new, for_self=False))
         return _replace_page(request, scope, form, status=422)
     except services.ReplaceIncomplete as exc:
         trail.add("replace-add", old, exc.added.address, detail=replacing)
         trail.add("replace-remove", old, old.address, exc.cause, detail=replaced_by)
         snapshot.upsert(exc.added)
-        problem = helpdesk_problem(exc.cause, action="remove the old address", changes=True)
+        problem = messages.failure(
+            exc.cause, action="remove the old address", changes=True, for_self=False
+        )
         context = channels.page_context(scope, snapshot.get(), alert=half_done_message(scope, exc))
         return render(request, scope.template, context, status=problem.status)
     except NotAuthenticated:
         raise
     except CanvasError as exc:
         trail.add("replace-add", old, new, exc, detail=replacing)
-        problem = helpdesk_problem(exc, action="add the new address", changes=True)
+        problem = messages.failure(exc, action="add the new address", changes=True, for_self=False)
         alert = f"{problem.message} {old.address} was left as it was."
         return _replace_page(request, scope, form, status=problem.status, alert=alert)
     trail.add("replace-add", old, result.added.address, detail=replacing)
