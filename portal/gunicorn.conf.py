@@ -26,8 +26,8 @@ threads = int(os.environ.get("GUNICORN_THREADS", "8"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 # On SIGTERM (rolling deploy, restart) finish the requests in flight before exiting.
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
-# Longer than a typical load balancer's idle timeout would cause races on reused connections;
-# shorter wastes handshakes. 5 s suits most; match it to the balancer when in doubt.
+# Idle keep-alive connections wait in the poller, not in a thread. Behind a balancer that reuses
+# connections, this must exceed its idle timeout, or a request can meet a just-closed one (502).
 keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
 # Recycle workers now and then so slow leaks never grow; jitter keeps them from restarting together.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "5000"))
