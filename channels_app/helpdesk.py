@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass
 
 from django.contrib.sessions.backends.base import SessionBase
 
-from .canvas.client import CanvasClient
+from .canvas.client import PER_PAGE, CanvasClient
 from .canvas.errors import Forbidden, InsufficientScope, NotFound, ValidationFailed
 from .canvas.records import CanvasUser
 
@@ -116,6 +116,9 @@ TOO_SHORT = (
 )
 
 
+SEARCH_PAGE_SIZE = PER_PAGE
+
+
 def find_users(client: CanvasClient, query: str) -> SearchResult:
     """Users matching a name, login id, email or SIS id, or exactly one identifier.
 
@@ -141,6 +144,10 @@ def find_users(client: CanvasClient, query: str) -> SearchResult:
         return SearchResult(found, "" if found else TOO_SHORT)
     known = {user.id for user in found}
     found += [user for user in matches if user.id not in known]
+    if len(matches) >= SEARCH_PAGE_SIZE:
+        return SearchResult(
+            found, f"Showing the first {SEARCH_PAGE_SIZE} matches. Type more to narrow the search."
+        )
     return SearchResult(found, "" if found else f"No user matches “{term}”.")
 
 

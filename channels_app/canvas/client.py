@@ -112,9 +112,12 @@ class CanvasClient:
         return {p: bool(body.get(p)) for p in permissions}
 
     def search_users(self, account_id: int | str, term: str) -> list[CanvasUser]:
+        """The first page (up to 100) of matches: a short term at a large institution could
+        match thousands, and a person refines the search rather than reads them all."""
         items = self._get_all(
             f"/api/v1/accounts/{account_id}/users",
             params=[("search_term", term), ("include[]", "email")],
+            max_pages=1,
         )
         return [CanvasUser.from_json(item) for item in items]
 
@@ -131,18 +134,24 @@ class CanvasClient:
         except NotAuthenticated:
             return call(self._tokens.renew(rejected=token))
 
-    def _get_all(self, path: str, params: list[tuple[str, str]] | None = None) -> list[Any]:
+    def _get_all(
+        self,
+        path: str,
+        params: list[tuple[str, str]] | None = None,
+        *,
+        max_pages: int = MAX_PAGES,
+    ) -> list[Any]:
         """Every item of a paginated list, following `Link: rel="next"` (spec §2)."""
         query = [*(params or []), ("per_page", str(PER_PAGE))]
         response = self._send("GET", path, params=query)
         items: list[Any] = []
-        for _ in range(MAX_PAGES):
+        for page_number in range(1, max_pages + 1):
             page = http.parse_json(response)
             if not isinstance(page, list):
                 raise Unavailable("Canvas answered a list request with something else")
             items.extend(page)
             next_url = response.links.get("next", {}).get("url")
-            if not next_url or not page:
+            if not next_url or not page or page_number == max_pages:
                 return items
             if not http.same_origin_as_canvas(next_url):
                 raise Unavailable("Canvas pointed pagination at another host")

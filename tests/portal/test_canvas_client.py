@@ -247,3 +247,12 @@ def test_token_refreshed_elsewhere_is_used_without_a_second_refresh(canvas, sign
     canvas.clear_requests()
     assert StoredToken(DEMO_STUDENT).renew(rejected=stale) == fresh.access_token
     assert api_calls(canvas) == []
+
+
+def test_user_search_reads_only_the_first_page(canvas, monkeypatch):
+    admin = CanvasClient(StaticToken(canvas.token_for(DEMO_ADMIN)))
+    assert len(admin.search_users("self", "example")) > 1
+    monkeypatch.setattr("channels_app.canvas.client.PER_PAGE", 1)
+    canvas.clear_requests()
+    assert len(admin.search_users("self", "example")) == 1
+    assert len(api_calls(canvas)) == 1
