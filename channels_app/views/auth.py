@@ -1,14 +1,18 @@
 """Signing in with Canvas (OAuth2 authorization code + PKCE) and signing out."""
 
+import contextlib
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from .. import tokens
+from .. import helpdesk, tokens
 from ..auth import current_user, safe_next, sign_in
 from ..canvas import oauth
+from ..canvas.client import CanvasClient
 from ..canvas.errors import CanvasError, OAuthFailed
+from ..tokens import StoredToken
 
 PENDING = "oauth_pending"
 # Sign-ins started but not finished (several tabs); older ones are dropped.
@@ -107,6 +111,12 @@ def oauth_callback(request: HttpRequest) -> HttpResponse:
         )
     tokens.store_grant(grant)
     sign_in(request, user_id=grant.user_id, name=grant.user_name)
+    # Learn once whether to offer the help desk (one call; students get "no" from Canvas at
+    # once). Access to help-desk pages is checked again there, whatever this says.
+    with contextlib.suppress(CanvasError):
+        helpdesk.staff_status(
+            request.session, CanvasClient(StoredToken(grant.user_id)), grant.user_id
+        )
     return redirect(flow["next"])
 
 
