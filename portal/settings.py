@@ -115,6 +115,29 @@ TOKEN_ENCRYPTION_KEYS = env_list("TOKEN_ENCRYPTION_KEYS") or (
 if not TOKEN_ENCRYPTION_KEYS:
     raise ImproperlyConfigured("The environment variable TOKEN_ENCRYPTION_KEYS is not set.")
 
+# --- LTI 1.3 (Canvas navigation placements; docs/lti.md) ---------------------------------------
+
+# The platform registration. LTI is on when the issuer and client id are set. The authorize and
+# JWKS URLs default to CANVAS_BASE_URL's (self-hosted Canvas); hosted Canvas uses its SSO host.
+LTI_ISSUER = os.environ.get("LTI_ISSUER", "").strip()
+LTI_CLIENT_ID = os.environ.get("LTI_CLIENT_ID", "").strip()
+LTI_DEPLOYMENT_IDS = env_list("LTI_DEPLOYMENT_IDS")
+LTI_AUTH_URL = os.environ.get("LTI_AUTH_URL", "").strip()
+LTI_JWKS_URL = os.environ.get("LTI_JWKS_URL", "").strip()
+LTI_ENABLED = bool(LTI_ISSUER and LTI_CLIENT_ID)
+# "_blank" (default, spec §8: Canvas opens the tool in a new tab) or "iframe" (inside Canvas).
+LTI_WINDOW_TARGET = os.environ.get("LTI_WINDOW_TARGET", "_blank").strip()
+if LTI_WINDOW_TARGET not in {"_blank", "iframe"}:
+    raise ImproperlyConfigured('LTI_WINDOW_TARGET must be "_blank" or "iframe".')
+LTI_GLOBAL_NAVIGATION = env_bool("LTI_GLOBAL_NAVIGATION", False)
+# The tool's own RSA key (PEM) behind /lti/jwks. Development derives one from the secret key.
+LTI_TOOL_PRIVATE_KEY = os.environ.get("LTI_TOOL_PRIVATE_KEY", "").replace("\\n", "\n").strip()
+if LTI_ENABLED and not (LTI_DEPLOYMENT_IDS and (LTI_TOOL_PRIVATE_KEY or DEBUG)):
+    raise ImproperlyConfigured(
+        "LTI_ISSUER and LTI_CLIENT_ID are set, so LTI_DEPLOYMENT_IDS and LTI_TOOL_PRIVATE_KEY "
+        "must be set too (see docs/lti.md)."
+    )
+
 # --- Django -------------------------------------------------------------------------------------
 
 INSTALLED_APPS = [
@@ -130,6 +153,8 @@ MIDDLEWARE = [
     "portal.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Partitioned cookies for the Canvas frame; outside Session/CSRF, so it sees their cookies.
+    *(["channels_app.lti.cookies.PartitionedCookieMiddleware"] if LTI_ENABLED else []),
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -204,6 +229,11 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = not DEBUG and env_bool("DJANGO_SECURE_COOKIES", True)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+if LTI_ENABLED:
+    # Inside Canvas's frame the portal is a third party: its cookies must be SameSite=None, which
+    # browsers accept only with Secure; the middleware adds Partitioned (CHIPS) where supported.
+    SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "None"
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
 CSRF_COOKIE_HTTPONLY = True
 CSRF_FAILURE_VIEW = "channels_app.views.errors.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -1,9 +1,9 @@
 """URL map. Paths are part of the contract (design.md): /, /login/, /oauth/callback/, /logout/,
-/channels/, /healthz, /readyz."""
+/channels/, /healthz, /readyz; /lti/... for the Canvas navigation links (docs/lti.md)."""
 
 from django.urls import path
 
-from channels_app.views import auth, branding, channels, health, helpdesk
+from channels_app.views import auth, branding, channels, health, helpdesk, lti
 
 urlpatterns = [
     path("", auth.landing, name="landing"),
@@ -35,6 +35,11 @@ urlpatterns = [
     ),
     path("helpdesk/audit/", helpdesk.audit_log, name="helpdesk_audit"),
     path("helpdesk/audit.csv", helpdesk.audit_csv, name="helpdesk_audit_csv"),
+    path("lti/config.json", lti.config_json, name="lti_config"),
+    path("lti/jwks", lti.jwks, name="lti_jwks"),
+    path("lti/login", lti.login, name="lti_login"),
+    path("lti/launch", lti.launch, name="lti_launch"),
+    path("lti/continue/<str:key>/", lti.continue_launch, name="lti_continue"),
     path("brand.css", branding.brand_css, name="brand_css"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
