@@ -1,0 +1,42 @@
+"""Partitioned cookies (CHIPS) for the portal inside Canvas's frame.
+
+Neither Django 6.1 nor Python 3.13's `http.cookies` knows the `Partitioned` attribute (Python
+3.14 adds it), so a cookie Django built is re-emitted with it. Browsers that do not support
+it ignore the attribute; browsers that do keep the cookie for the portal-inside-Canvas pairing
+even when they block other third-party cookies.
+"""
+
+from collections.abc import Callable
+from http.cookies import Morsel
+
+from django.http import HttpRequest, HttpResponse
+
+
+class _PartitionedMorsel(Morsel[str]):
+    def OutputString(self, attrs: list[str] | None = None) -> str:
+        return super().OutputString(attrs) + "; Partitioned"
+
+
+def partition(response: HttpResponse, name: str) -> None:
+    """Add `Partitioned` to a cookie already set on `response` (it must be Secure)."""
+    morsel = response.cookies.get(name)
+    if morsel is None or isinstance(morsel, _PartitionedMorsel) or not morsel["secure"]:
+        return
+    partitioned = _PartitionedMorsel()
+    partitioned.set(morsel.key, morsel.value, morsel.coded_value)
+    partitioned.update(morsel)
+    dict.__setitem__(response.cookies, name, partitioned)
+
+
+class PartitionedCookieMiddleware:
+    """Partition every SameSite=None cookie (session, CSRF) when LTI is configured."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        for name, morsel in list(response.cookies.items()):
+            if str(morsel["samesite"]).lower() == "none":
+                partition(response, name)
+        return response

@@ -1,0 +1,185 @@
+"""/lti/login and /lti/launch: every way a launch is refused, and key rotation."""
+
+from __future__ import annotations
+
+import logging
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
+import pytest
+from django.test import Client
+
+from channels_app.models import LtiLogin
+from tests.conftest import DEMO_STUDENT, sign_in
+from tests.lti.conftest import Lti, Started, now
+
+LTI = "https://purl.imsglobal.org/spec/lti/claim/"
+
+
+def refused(response, caplog: pytest.LogCaptureFixture, code: str) -> None:
+    assert response.status_code == 400, response.content
+    assert b"Canvas could not open the portal" in response.content
+    assert f"LTI launch refused: {code}" in caplog.messages
+
+
+@pytest.fixture
+def stored_token(lti: Lti) -> None:
+    """The demo student has connected her Canvas account before (in another browser)."""
+    sign_in(lti.emulator, Client(), DEMO_STUDENT)
+
+
+def test_valid_launch_signs_the_user_in(lti: Lti, stored_token: None, client: Client) -> None:
+    response, _ = lti.launch(client, DEMO_STUDENT)
+    assert response.status_code == 302
+    assert response["Location"] == "/channels/"
+    page = client.get("/channels/")
+    assert page.status_code == 200
+    assert b"ada.lovelace@demo.example.edu" in page.content
+
+
+@pytest.mark.parametrize(
+    ("options", "code"),
+    [
+        ({"sign_with": "forged"}, "signature"),
+        ({"overrides": {"aud": "10000000099999"}}, "audience"),
+        ({"overrides": {"iss": "https://evil.example.com"}}, "issuer"),
+        ({"overrides": {LTI + "deployment_id": "99:unknown"}}, "deployment"),
+        ({"overrides": {"exp": now() - 120, "iat": now() - 3720}}, "expired"),
+        ({"overrides": {"iat": now() + 600, "exp": now() + 4200}}, "issued_in_future"),
+        ({"overrides": {LTI + "custom": {"canvas_api_base_url": "x"}}}, "user_id"),
+        ({"remove": ["sub"]}, "missing_sub"),
+        ({"overrides": {LTI + "message_type": "LtiDeepLinkingRequest"}}, "message_type"),
+        ({"overrides": {LTI + "version": "1.1"}}, "version"),
+        ({"overrides": {"aud": ["10000000099999", "x"], "azp": "x"}}, "audience"),
+    ],
+    ids=lambda v: v if isinstance(v, str) else None,
+)
+def test_crafted_tokens_are_refused(
+    lti: Lti,
+    stored_token: None,
+    client: Client,
+    caplog: pytest.LogCaptureFixture,
+    options: dict,
+    code: str,
+) -> None:
+    started = lti.start(client, DEMO_STUDENT)
+    id_token = lti.token(DEMO_STUDENT, started.nonce, **options)
+    with caplog.at_level(logging.WARNING, logger="channels_app.lti"):
+        response = client.post("/lti/launch", {"id_token": id_token, "state": started.state})
+    refused(response, caplog, code)
+    assert "canvas_user" not in client.session
+
+
+def test_small_clock_skew_is_accepted(lti: Lti, stored_token: None, client: Client) -> None:
+    started = lti.start(client, DEMO_STUDENT)
+    id_token = lti.token(DEMO_STUDENT, started.nonce, overrides={"exp": now() - 20})
+    response = client.post("/lti/launch", {"id_token": id_token, "state": started.state})
+    assert response.status_code == 302
+
+
+def test_replayed_launch_and_nonce_are_refused(
+    lti: Lti, stored_token: None, client: Client, caplog: pytest.LogCaptureFixture
+) -> None:
+    response, fields = lti.launch(client, DEMO_STUDENT)
+    assert response.status_code == 302
+    again = client.post("/lti/launch", fields)
+    assert again.status_code == 400
+    assert b"out of date or was already used" in again.content
+    # The same id_token under a fresh state: its nonce is not the one issued for that state.
+    started = lti.start(client, DEMO_STUDENT)
+    with caplog.at_level(logging.WARNING, logger="channels_app.lti"):
+        replay = client.post(
+            "/lti/launch", {"id_token": fields["id_token"], "state": started.state}
+        )
+    refused(replay, caplog, "nonce")
+    assert not LtiLogin.objects.exists()  # both launches are used up
+
+
+def test_state_started_in_another_browser_is_refused(
+    lti: Lti, stored_token: None, client: Client, caplog: pytest.LogCaptureFixture
+) -> None:
+    lti.start(client, DEMO_STUDENT)  # this browser has a launch cookie of its own
+    other = Client()
+    started = lti.start(other, DEMO_STUDENT)
+    fields = lti.authorize(started, DEMO_STUDENT)
+    with caplog.at_level(logging.WARNING, logger="channels_app.lti"):
+        response = client.post("/lti/launch", fields)
+    refused(response, caplog, "state_mismatch")
+    # The launch stays usable by the browser that started it.
+    assert other.post("/lti/launch", fields).status_code == 302
+
+
+def test_blocked_cookies_offer_a_new_window(lti: Lti, stored_token: None, client: Client) -> None:
+    started = lti.start(client, DEMO_STUDENT)
+    fields = lti.authorize(started, DEMO_STUDENT)
+    client.cookies.clear()  # Safari in Canvas's frame: the portal's cookies never arrive
+    response = client.post("/lti/launch", fields)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Open in a new window" in html
+    assert 'target="_blank"' in html
+    assert "<script>" not in html  # CSP: no inline scripts
+    relaunch = response.context["relaunch_url"]
+    assert relaunch.startswith("/lti/login?")
+    # The new window is top-level, so its cookies work and the launch completes there.
+    window = Client()
+    restarted = window.get(relaunch)
+    assert restarted.status_code == 302
+    again = Started.from_redirect(restarted["Location"])
+    assert window.post("/lti/launch", lti.authorize(again, DEMO_STUDENT)).status_code == 302
+
+
+def test_key_rotation_refetches_the_jwks_once(lti: Lti, stored_token: None, client: Client) -> None:
+    assert lti.launch(client, DEMO_STUDENT)[0].status_code == 302
+    assert lti.jwks_fetches() == 1
+    lti.emulator.control("POST", "lti/rotate_keys")
+    assert lti.launch(Client(), DEMO_STUDENT)[0].status_code == 302
+    assert lti.jwks_fetches() == 2  # the new kid was unknown: one refetch
+    assert lti.launch(Client(), DEMO_STUDENT)[0].status_code == 302
+    assert lti.jwks_fetches() == 2  # cached since
+
+
+def test_unpublished_key_is_refused_after_one_refetch(
+    lti: Lti, stored_token: None, client: Client, caplog: pytest.LogCaptureFixture
+) -> None:
+    assert lti.launch(client, DEMO_STUDENT)[0].status_code == 302
+    for _ in range(2):
+        started = lti.start(client, DEMO_STUDENT)
+        id_token = lti.token(DEMO_STUDENT, started.nonce, sign_with="unpublished")
+        with caplog.at_level(logging.WARNING, logger="channels_app.lti"):
+            response = client.post("/lti/launch", {"id_token": id_token, "state": started.state})
+        refused(response, caplog, "unknown_key")
+    assert lti.jwks_fetches() == 2  # one refetch, not one per bad token
+
+
+def test_platform_error_is_shown(lti: Lti, client: Client, caplog) -> None:
+    started = lti.start(client, DEMO_STUDENT)
+    with caplog.at_level(logging.WARNING, logger="channels_app.lti"):
+        response = client.post("/lti/launch", {"error": "login_required", "state": started.state})
+    refused(response, caplog, "platform_login_required")
+
+
+@pytest.mark.parametrize(
+    ("change", "code"),
+    [
+        ({"iss": "https://evil.example.com"}, "initiation_issuer"),
+        ({"client_id": "123"}, "initiation_client_id"),
+        ({"lti_deployment_id": "9:nope"}, "initiation_deployment"),
+        ({"target_link_uri": "https://evil.example.com/lti/launch"}, "initiation_target_link_uri"),
+        ({"login_hint": ""}, "initiation_login_hint"),
+    ],
+)
+def test_login_initiation_is_checked(
+    lti: Lti, client: Client, caplog: pytest.LogCaptureFixture, change: dict, code: str
+) -> None:
+    url = urlsplit(lti.initiation(DEMO_STUDENT))
+    params = {**dict(parse_qsl(url.query)), **change}
+    with caplog.at_level(logging.WARNING, logger="channels_app.lti"):
+        response = client.post("/lti/login", params)  # Canvas may POST the initiation too
+    refused(response, caplog, code)
+    assert client.get(f"/lti/login?{urlencode(dict(parse_qsl(url.query)))}").status_code == 302
+
+
+def test_lti_endpoints_are_off_until_configured(client: Client, settings) -> None:
+    settings.LTI_ISSUER = ""
+    assert client.get("/lti/login?iss=x").status_code == 404
+    assert client.post("/lti/launch", {"state": "x", "id_token": "y"}).status_code == 404
