@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
-from . import pages
+from . import lti, pages
 from .channels import channel_json
 from .faults import FaultError
 from .oauth import session_cookie
@@ -286,7 +286,10 @@ def static(app: App, req: Request) -> Response:
     content = pages.static_file(req.route["name"])
     if content is None:
         raise ControlError(404, "no such file")
-    content_type = "text/css; charset=utf-8" if req.route["name"].endswith(".css") else "text/plain"
+    content_type = {
+        "css": "text/css; charset=utf-8",
+        "js": "text/javascript; charset=utf-8",
+    }.get(req.route["name"].rpartition(".")[2], "text/plain")
     return Response(200, content, content_type, [("Cache-Control", "max-age=3600")])
 
 
@@ -311,6 +314,7 @@ _ROUTES: list[tuple[str, str, ControlHandler]] = [
     ("GET", r"requests", get_requests),
     ("DELETE", r"requests", clear_requests),
     ("GET", r"static/(?P<name>[^/]+)", static),
+    *lti.CONTROL_ROUTES,
 ]
 _COMPILED = [(m, re.compile(f"^/__emulator__/{p}/?$"), h) for m, p, h in _ROUTES]
 

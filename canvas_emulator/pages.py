@@ -6,6 +6,7 @@ served from ``/__emulator__/static/emulator.css``. Every dynamic value goes thro
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 
@@ -106,6 +107,56 @@ def home_page(user: User | None) -> str:
 
 def message_page(title: str, message: str) -> str:
     return _page(title, f"<h1>{escape(title)}</h1><p>{escape(message)}</p>")
+
+
+# -- LTI platform pages (canvas_emulator/lti.py) ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NavLink:
+    text: str
+    href: str
+    new_window: bool
+
+
+def navigation_page(heading: str, user: User, links: list[NavLink]) -> str:
+    """A Canvas page whose navigation lists the installed tools' links for this placement."""
+    items = "".join(
+        f'<li><a href="{escape(link.href)}"'
+        + (' target="_blank" rel="noopener"' if link.new_window else "")
+        + f">{escape(link.text)}</a></li>"
+        for link in links
+    )
+    body = f"""<h1>{escape(heading)}</h1>
+<p>Logged in as <strong>{escape(user.name)}</strong>.</p>
+<nav aria-label="{escape(heading)} navigation" class="ic-nav">
+<ul>{items or "<li>No tools.</li>"}</ul>
+</nav>"""
+    return _page(heading, body)
+
+
+def tool_frame_page(title: str, user: User, src: str) -> str:
+    """The tool launched inside Canvas: an iframe whose first request is the tool's login URL."""
+    body = f"""<h1>{escape(title)}</h1>
+<p>Logged in as <strong>{escape(user.name)}</strong>.</p>
+<iframe class="tool_content" name="tool_content" title="{escape(title)}" src="{escape(src)}"
+ allow="clipboard-write"></iframe>"""
+    return _page(title, body)
+
+
+def form_post_page(action: str, fields: dict[str, str]) -> str:
+    """OIDC ``response_mode=form_post``: a static script submits it; a button without JS."""
+    hidden = "".join(
+        f'<input type="hidden" name="{escape(name)}" value="{escape(value)}">'
+        for name, value in fields.items()
+    )
+    body = f"""<form method="post" action="{escape(action)}" data-autosubmit>
+{hidden}
+<p>Launching the tool…</p>
+<button class="Button Button--primary" type="submit">Continue</button>
+</form>
+<script src="/__emulator__/static/autosubmit.js"></script>"""
+    return _page("Launching", body)
 
 
 def static_file(name: str) -> bytes | None:

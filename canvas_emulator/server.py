@@ -19,7 +19,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from . import channels, control, oauth, users
+from . import channels, control, lti, oauth, users
 from .auth import authenticate_api, token_from_request
 from .faults import Faults
 from .seed import DEFAULT_PORTAL_URL, apply_seed
@@ -60,6 +60,8 @@ class Router:
 
 
 CANVAS_ROUTES = Router([*channels.ROUTES, *users.ROUTES, *oauth.ROUTES])
+# Public, cookie- or form-driven LTI endpoints: never token-authenticated, even under /api/.
+LTI_PREFIX = "/api/lti/"
 
 
 class App:
@@ -76,11 +78,14 @@ class App:
         self._log_lock = threading.Lock()
         self.request_log: list[dict[str, Any]] = []
         self.demo_key: DeveloperKey | None = None
+        self.lti = lti.Platform()
+        self.lti_routes = Router(lti.Routes(self.lti).table())
         self.reset()
 
     def reset(self) -> None:
         """Back to the start-up seed: data, tokens, sessions, faults, log and settings."""
         self.demo_key = apply_seed(self.state, self.seed, self.portal_url)
+        self.lti.reset()
         self.faults.reset()
         self.buckets.clear()
         self.clear_log()
@@ -117,8 +122,10 @@ class App:
             injected = self.faults.intercept()
             if injected is not None:
                 return injected
-        matched = CANVAS_ROUTES.match(req.method, req.path)
-        if req.path.startswith("/api/"):
+        matched = self.lti_routes.match(req.method, req.path) or CANVAS_ROUTES.match(
+            req.method, req.path
+        )
+        if req.path.startswith("/api/") and not req.path.startswith(LTI_PREFIX):
             return self._api(req, matched)
         if matched is None:
             return html_response(
