@@ -153,8 +153,9 @@ MIDDLEWARE = [
     "portal.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Partitioned cookies for the Canvas frame; outside Session/CSRF, so it sees their cookies.
-    *(["channels_app.lti.cookies.PartitionedCookieMiddleware"] if LTI_ENABLED else []),
+    # Partitions SameSite=None cookies (set when LTI is on) for the Canvas frame; placed outside
+    # Session/CSRF so it sees their cookies. With LTI off every cookie is Lax: it does nothing.
+    "channels_app.lti.cookies.PartitionedCookieMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -231,7 +232,7 @@ SESSION_COOKIE_SECURE = not DEBUG and env_bool("DJANGO_SECURE_COOKIES", True)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 if LTI_ENABLED:
     # Inside Canvas's frame the portal is a third party: its cookies must be SameSite=None, which
-    # browsers accept only with Secure; the middleware adds Partitioned (CHIPS) where supported.
+    # browsers accept only with Secure; PartitionedCookieMiddleware adds Partitioned (CHIPS).
     SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "None"
     SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
 CSRF_COOKIE_HTTPONLY = True

@@ -29,7 +29,7 @@ def partition(response: HttpResponse, name: str) -> None:
 
 
 class PartitionedCookieMiddleware:
-    """Partition every SameSite=None cookie (session, CSRF) when LTI is configured."""
+    """Partition every SameSite=None cookie (session and CSRF when LTI is on; none otherwise)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response

@@ -109,13 +109,15 @@ def test_lti_without_deployments_or_key_refuses_to_start() -> None:
 
 
 def test_partitioned_session_cookie_when_lti_is_on(lti: Lti, client: Client, settings) -> None:
-    settings.MIDDLEWARE = [
-        "channels_app.lti.cookies.PartitionedCookieMiddleware",
-        *settings.MIDDLEWARE,
-    ]
     settings.SESSION_COOKIE_SAMESITE = "None"
     settings.SESSION_COOKIE_SECURE = True
     sign_in(lti.emulator, Client(), 1)
     response, _ = lti.launch(client, 1)
     session = response.cookies["sessionid"].output(header="")
     assert "SameSite=None" in session and "Secure" in session and "Partitioned" in session
+
+
+def test_lax_cookies_are_left_alone(lti: Lti, client: Client) -> None:
+    sign_in(lti.emulator, client, 1)
+    session = client.get("/channels/").cookies.get("sessionid") or client.cookies["sessionid"]
+    assert "Partitioned" not in session.output(header="")
