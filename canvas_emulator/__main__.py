@@ -69,13 +69,14 @@ def main(argv: list[str] | None = None) -> int:
     server = make_server(app, args.host, args.port)
     host, port = server.server_address[:2]
     # Contract: the FIRST stdout line, flushed, is exactly this (tests read the port from it).
+    # Before announcing: a supervisor may send SIGTERM as soon as it reads the line below.
+    signal.signal(signal.SIGTERM, _stop)
     print(f"Canvas emulator listening on http://{host}:{port}", flush=True)
     if app.demo_key is not None:
         key = app.demo_key
         print(f"Demo developer key client_id: {key.client_id}")
         print(f"Demo developer key client_secret: {key.client_secret} (demo only, not secret)")
         print(f"Demo developer key redirect_uri: {key.redirect_uris[0]}", flush=True)
-    signal.signal(signal.SIGTERM, _stop)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
