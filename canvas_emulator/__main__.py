@@ -71,13 +71,13 @@ def main(argv: list[str] | None = None) -> int:
     # Contract: the FIRST stdout line, flushed, is exactly this (tests read the port from it).
     # Before announcing: a supervisor may send SIGTERM as soon as it reads the line below.
     signal.signal(signal.SIGTERM, _stop)
-    print(f"Canvas emulator listening on http://{host}:{port}", flush=True)
-    if app.demo_key is not None:
-        key = app.demo_key
-        print(f"Demo developer key client_id: {key.client_id}")
-        print(f"Demo developer key client_secret: {key.client_secret} (demo only, not secret)")
-        print(f"Demo developer key redirect_uri: {key.redirect_uris[0]}", flush=True)
     try:
+        print(f"Canvas emulator listening on http://{host}:{port}", flush=True)
+        if app.demo_key is not None:
+            key = app.demo_key
+            print(f"Demo developer key client_id: {key.client_id}")
+            print(f"Demo developer key client_secret: {key.client_secret} (demo only, not secret)")
+            print(f"Demo developer key redirect_uri: {key.redirect_uris[0]}", flush=True)
         server.serve_forever()
     except KeyboardInterrupt:
         pass
