@@ -103,7 +103,7 @@ def removal_warning(
         following = next(c for c in sorted(emails, key=lambda c: c.position) if c.id != channel.id)
         return (
             f"This is {whose} default email. Canvas will use "
-            f"{following.address} as the default instead."
+            f"{following.address} as {whose} default instead."
         )
     return None
 
