@@ -18,11 +18,13 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
-from ..models import LtiLogin
+from ..models import LtiLogin, LtiPendingConnect
 from .cookies import partition
 
 COOKIE_PREFIX = "lti_state_"
 LIFETIME = timedelta(minutes=10)
+# A launch waiting for the user to finish "Connect your Canvas account".
+CONNECT_LIFETIME = timedelta(hours=1)
 # Canvas's login-initiation parameters worth keeping for a relaunch.
 INITIATION_FIELDS = (
     "iss",
@@ -48,6 +50,16 @@ class Started:
     state: str
     nonce: str
     state_hash: str
+
+
+def prune_expired(*, dry_run: bool = False) -> int:
+    """Drop launches and connect steps past their lifetime (also run by `manage.py cleanup`)."""
+    now = timezone.now()
+    expired = [
+        LtiLogin.objects.filter(created_at__lt=now - LIFETIME),
+        LtiPendingConnect.objects.filter(created_at__lt=now - CONNECT_LIFETIME),
+    ]
+    return sum(rows.count() if dry_run else rows.delete()[0] for rows in expired)
 
 
 def begin(initiation: dict[str, str]) -> Started:

@@ -9,7 +9,6 @@ connected is the one Canvas launched for.
 
 import logging
 import secrets
-from datetime import timedelta
 from urllib.parse import urlencode
 
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
@@ -32,8 +31,6 @@ from ..models import CanvasToken, LtiPendingConnect
 from ..tokens import StoredToken
 
 logger = logging.getLogger("channels_app.lti")
-
-CONNECT_LIFETIME = timedelta(hours=1)
 
 
 def _registration() -> Registration:
@@ -191,7 +188,9 @@ def _sign_in_or_connect(request: HttpRequest, result: Launch) -> HttpResponse:
     if user is not None and user.id == result.canvas_user_id:
         sign_in(request, user_id=user.id, name=user.name)
         return redirect(destination)
-    LtiPendingConnect.objects.filter(created_at__lt=timezone.now() - CONNECT_LIFETIME).delete()
+    LtiPendingConnect.objects.filter(
+        created_at__lt=timezone.now() - launch_state.CONNECT_LIFETIME
+    ).delete()
     pending = LtiPendingConnect.objects.create(
         key=secrets.token_urlsafe(32), canvas_user_id=result.canvas_user_id, page=result.page
     )
@@ -216,7 +215,7 @@ def _sign_in_or_connect(request: HttpRequest, result: Launch) -> HttpResponse:
 def continue_launch(request: HttpRequest, key: str) -> HttpResponse:
     """After OAuth: go where the launch pointed, if the connected account is the launched one."""
     pending = LtiPendingConnect.objects.filter(
-        key=key, created_at__gte=timezone.now() - CONNECT_LIFETIME
+        key=key, created_at__gte=timezone.now() - launch_state.CONNECT_LIFETIME
     ).first()
     if pending is None:
         return _expired(request)

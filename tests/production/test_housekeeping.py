@@ -80,10 +80,10 @@ def test_cleanup_removes_expired_sessions_and_stale_tokens_only() -> None:
     _token(3, days_old=8)
 
     dry = _run("cleanup", "--dry-run")
-    assert "Would delete 1 expired session(s) and 1 token(s)" in dry
+    assert "Would delete 1 expired session(s), 1 token(s)" in dry
     assert CanvasToken.objects.count() == 3
 
-    assert "Deleted 1 expired session(s) and 1 token(s) untouched for 30 day(s)" in _run("cleanup")
+    assert "Deleted 1 expired session(s), 1 token(s) untouched for 30 day(s)" in _run("cleanup")
     assert set(Session.objects.values_list("session_key", flat=True)) == {live.session_key}
     assert set(CanvasToken.objects.values_list("canvas_user_id", flat=True)) == {1, 3}
 

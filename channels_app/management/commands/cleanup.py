@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
+from channels_app.lti import state as lti_state
 from channels_app.models import CanvasToken
 
 DEFAULT_TOKEN_DAYS = 30
@@ -42,10 +43,11 @@ class Command(BaseCommand):
         # One DELETE ... WHERE: a token being refreshed right now holds its row lock and gets a
         # new updated_at, so PostgreSQL re-checks the condition and leaves it alone.
         tokens = stale.count() if dry_run else stale.delete()[0]
+        launches = lti_state.prune_expired(dry_run=dry_run)
         verb = "Would delete" if dry_run else "Deleted"
         self.stdout.write(
-            f"{verb} {sessions} expired session(s) and {tokens} token(s) "
-            f"untouched for {token_days} day(s)."
+            f"{verb} {sessions} expired session(s), {tokens} token(s) "
+            f"untouched for {token_days} day(s) and {launches} expired LTI launch record(s)."
         )
 
     def _expired_sessions(self, *, dry_run: bool) -> int | str:
