@@ -21,13 +21,15 @@ def emulator() -> Iterator[EmulatorProcess]:
         yield process
 
 
-@pytest.fixture
-def canvas(emulator: EmulatorProcess, settings) -> EmulatorProcess:
-    """A fresh demo Canvas with a developer key for this portal, wired into the settings."""
+def reset_and_connect(
+    emulator: EmulatorProcess, settings, *, portal_url: str, trusted: bool
+) -> EmulatorProcess:
+    """Reset the demo Canvas, give it a developer key for the portal at `portal_url`, and wire
+    that key into the settings."""
     emulator.reset()
     key = emulator.create_developer_key(
-        redirect_uris=["http://testserver/oauth/callback/"],
-        trusted=True,
+        redirect_uris=[f"{portal_url}/oauth/callback/"],
+        trusted=trusted,
         require_scopes=True,
         scopes=list(settings.CANVAS_SCOPES),
     )
@@ -36,6 +38,12 @@ def canvas(emulator: EmulatorProcess, settings) -> EmulatorProcess:
     settings.CANVAS_CLIENT_SECRET = key["client_secret"]
     emulator.developer_key = key
     return emulator
+
+
+@pytest.fixture
+def canvas(emulator: EmulatorProcess, settings) -> EmulatorProcess:
+    """A fresh demo Canvas with a developer key for this portal, wired into the settings."""
+    return reset_and_connect(emulator, settings, portal_url="http://testserver", trusted=True)
 
 
 def canvas_browser(emulator: EmulatorProcess, user_id: int) -> requests.Session:
