@@ -57,13 +57,18 @@ def test_forced_colors(open_ui: Callable[..., BrowserUI]) -> None:
     page = ui.page
     assert page.evaluate("matchMedia('(forced-colors: active)').matches")
     # Colour is replaced by the system palette, so anything told apart by its background alone
-    # must have a border: buttons, statuses and badges, the banner, the confirmation.
+    # must have a border: buttons, statuses and badges, the banner, the confirmation, messages.
+    resend = page.get_by_role("button", name=f"Send the confirmation again to {PERSONAL}")
+    ui.htmx(resend.click)
     ui.htmx(page.get_by_role("button", name=f"Remove {PERSONAL}").click)
     borderless = page.evaluate(
         """() => [...document.querySelectorAll(
               '.button, .status, .badge, .banner, .confirm, .live-region p')]
-            .filter(el => getComputedStyle(el).borderTopStyle === 'none'
-                       || parseFloat(getComputedStyle(el).borderTopWidth) < 1)
+            .filter(el => !['Top', 'Right', 'Bottom', 'Left'].some(side => {
+                const s = getComputedStyle(el);
+                return s['border' + side + 'Style'] !== 'none'
+                    && parseFloat(s['border' + side + 'Width']) >= 1;
+            }))
             .map(el => el.className)"""
     )
     assert borderless == []
