@@ -123,7 +123,14 @@ def alert_fragment(request: HttpRequest, message: str) -> HttpResponse:
 
 
 def failure_response(
-    request: HttpRequest, scope: Scope, exc: CanvasError, *, action: str, changes: bool, **kw: Any
+    request: HttpRequest,
+    scope: Scope,
+    exc: CanvasError,
+    *,
+    action: str,
+    changes: bool,
+    list_shown: bool = True,
+    **kw: Any,
 ) -> HttpResponse:
     """A Canvas failure: into the alert region for htmx, on the page otherwise."""
     if isinstance(exc, NotAuthenticated):
@@ -134,7 +141,7 @@ def failure_response(
     return _full_page(
         request,
         scope,
-        _known_channels(request, scope),
+        _known_channels(request, scope) if list_shown else None,
         status=problem.status,
         alert=problem.message,
         **kw,
@@ -174,8 +181,9 @@ def show_channels(request: HttpRequest, scope: Scope) -> HttpResponse:
     try:
         channels = services.channel_list(client=client_of(request), user_id=scope.api_user)
     except CanvasError as exc:
+        # No stale list under "could not load": the page says plainly that it has none.
         return failure_response(
-            request, scope, exc, action="load the contact methods", changes=False
+            request, scope, exc, action="load the contact methods", changes=False, list_shown=False
         )
     snapshot.replace(channels)
     if request.htmx and request.htmx.target == "channel-list":

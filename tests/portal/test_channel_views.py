@@ -294,13 +294,15 @@ def test_canvas_failures_on_add_are_sentences(page, student, canvas, faults, sta
     [{"next": [{"status": 503}] * 3}, {"next": [{"hang_s": 5}] * 3}, {"throttle": "429"}],
     ids=["5xx", "timeout", "throttled"],
 )
-def test_page_view_failure_is_a_sentence(student, canvas, faults):
+def test_page_view_failure_is_a_sentence(page, student, canvas, faults):
     canvas.faults(**faults)
     response = student.get("/channels/")
     assert response.status_code == 503
     text = text_of(response)
     assert "could not load the contact methods" in text
     assert "could not be loaded from Canvas" in text
+    # The list seen earlier is not shown as if it were current.
+    assert "ada@personal.example.com" not in text
 
 
 # --- removing -----------------------------------------------------------------------------------
