@@ -4,7 +4,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 
-def _problem(request: HttpRequest, *, title: str, message: str, status: int) -> HttpResponse:
+def problem_page(request: HttpRequest, *, title: str, message: str, status: int) -> HttpResponse:
+    """A plain page saying `message`; for htmx, the same sentence into the alert region."""
     if getattr(request, "htmx", False):
         response = render(
             request, "channels/_alert.html", {"alert_message": message}, status=status
@@ -16,7 +17,7 @@ def _problem(request: HttpRequest, *, title: str, message: str, status: int) -> 
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
-    return _problem(
+    return problem_page(
         request,
         title="Please try that again",
         message=(
@@ -28,13 +29,13 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return _problem(
+    return problem_page(
         request, title="Page not found", message="There is no page at this address.", status=404
     )
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    return _problem(
+    return problem_page(
         request,
         title="Something went wrong",
         message="Something went wrong on our side and nothing was changed. Please try again.",
@@ -43,7 +44,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return _problem(
+    return problem_page(
         request,
         title="Not allowed",
         message="You do not have permission to see this page.",

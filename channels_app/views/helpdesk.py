@@ -38,7 +38,7 @@ from ..canvas.records import Channel
 from ..helpdesk import StaffStatus
 from ..snapshot import ChannelSnapshot
 from . import channels
-from .errors import _problem, permission_denied
+from .errors import permission_denied, problem_page
 
 AUDIT_PER_PAGE = 50
 TARGETS_KEY = "helpdesk_targets"
@@ -63,7 +63,7 @@ def staff_required(view: View) -> View:
         except NotAuthenticated:
             raise
         except CanvasError:
-            return _problem(
+            return problem_page(
                 request,
                 title="Canvas is not answering",
                 message=(
@@ -82,7 +82,9 @@ def staff_required(view: View) -> View:
 
 def _could_not_load(request: HttpRequest, exc: CanvasError, *, action: str) -> HttpResponse:
     problem = messages.failure(exc, action=action, changes=False, for_self=False)
-    return _problem(request, title="Could not load this user", message=problem.message, status=503)
+    return problem_page(
+        request, title="Could not load this user", message=problem.message, status=503
+    )
 
 
 # --- the user being helped ----------------------------------------------------------------------
@@ -127,7 +129,7 @@ def with_target(view: View) -> View:
         try:
             target = _load_target(request, user_id, fresh=fresh)
         except NotFound:
-            return _problem(
+            return problem_page(
                 request,
                 title="User not found",
                 message=f"Canvas has no user {user_id} that your account may see.",

@@ -40,12 +40,12 @@ def _registration() -> Registration:
     return found
 
 
-def _problem(request: HttpRequest, title: str, message: str, status: int) -> HttpResponse:
+def problem_page(request: HttpRequest, title: str, message: str, status: int) -> HttpResponse:
     return render(request, "error.html", {"title": title, "message": message}, status=status)
 
 
 def _expired(request: HttpRequest) -> HttpResponse:
-    return _problem(
+    return problem_page(
         request,
         "This link has expired",
         "This link from Canvas is out of date or was already used. Open the portal from the "
@@ -56,7 +56,7 @@ def _expired(request: HttpRequest) -> HttpResponse:
 
 def _refused(request: HttpRequest, code: str) -> HttpResponse:
     logger.warning("LTI launch refused: %s", code, extra={"reason": code})
-    return _problem(
+    return problem_page(
         request,
         "Canvas could not open the portal",
         "The portal could not confirm that this link came from your Canvas. Open the portal "
@@ -66,7 +66,7 @@ def _refused(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _canvas_down(request: HttpRequest) -> HttpResponse:
-    return _problem(
+    return problem_page(
         request,
         "Canvas is not answering",
         "Canvas did not answer, so the portal could not open. Try again in a few minutes.",
@@ -223,7 +223,7 @@ def continue_launch(request: HttpRequest, key: str) -> HttpResponse:
     if pending.canvas_user_id != user.id:
         logger.warning("LTI connect refused: the connected Canvas account is another user")
         request.session.pop(SESSION_USER, None)
-        return _problem(
+        return problem_page(
             request,
             "This is a different Canvas account",
             f"You connected the Canvas account of {user.name}, but Canvas opened this portal "
