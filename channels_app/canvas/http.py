@@ -88,18 +88,18 @@ def send(
                 allow_redirects=False,
             )
         except requests.Timeout as exc:
-            _log(method, url, "timeout", started, attempt)
+            log_call(method, url, "timeout", started, attempt)
             if method in _IDEMPOTENT and attempt < attempts:
                 _backoff(attempt)
                 continue
             raise Unavailable("Canvas did not answer in time") from exc
         except requests.RequestException as exc:
-            _log(method, url, "unreachable", started, attempt)
+            log_call(method, url, "unreachable", started, attempt)
             if method in _IDEMPOTENT and attempt < attempts:
                 _backoff(attempt)
                 continue
             raise Unavailable("Canvas could not be reached") from exc
-        _log(method, url, response.status_code, started, attempt)
+        log_call(method, url, response.status_code, started, attempt)
         try:
             raise_for_status(response)
         except Throttled:
@@ -124,7 +124,8 @@ def _backoff(attempt: int) -> None:
     time.sleep(settings.CANVAS_RETRY_BACKOFF * (2 ** (attempt - 1)))
 
 
-def _log(method: str, url: str, status: int | str, started: float, attempt: int) -> None:
+def log_call(method: str, url: str, status: int | str, started: float, attempt: int = 1) -> None:
+    """One line per Canvas call: method, path, status, milliseconds (never query or headers)."""
     # The path only: query strings may carry search terms; headers carry the token. The fields
     # are also passed separately so the JSON log lines can be filtered and graphed by them.
     path = urlsplit(url).path

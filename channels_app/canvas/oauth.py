@@ -10,6 +10,7 @@ requests-oauthlib pitfalls handled here:
 import base64
 import hashlib
 import secrets
+import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -63,6 +64,7 @@ def authorization_url(*, redirect_uri: str, state: str, verifier: str) -> str:
 
 def exchange_code(*, code: str, redirect_uri: str, verifier: str) -> TokenGrant:
     oauth = _session(redirect_uri)
+    started, status = time.monotonic(), "error"
     try:
         token = oauth.fetch_token(
             http.canvas_url(TOKEN_PATH),
@@ -72,16 +74,21 @@ def exchange_code(*, code: str, redirect_uri: str, verifier: str) -> TokenGrant:
             include_client_id=True,
             timeout=settings.CANVAS_TIMEOUT,
         )
+        status = 200
     except OAuth2Error as exc:
+        status = exc.status_code
         raise OAuthFailed(exc.error, exc.description or "", status=exc.status_code) from exc
     except (OSError, ValueError) as exc:
         raise Unavailable("Canvas's token endpoint did not answer properly") from exc
+    finally:
+        http.log_call("POST", TOKEN_PATH, status, started)
     return _grant(token, previous_refresh_token=None)
 
 
 def refresh(refresh_token: str) -> TokenGrant:
     """A new access token; Canvas keeps the same refresh token for confidential clients."""
     oauth = _session()
+    started, status = time.monotonic(), "error"
     try:
         token = oauth.refresh_token(
             http.canvas_url(TOKEN_PATH),
@@ -90,11 +97,15 @@ def refresh(refresh_token: str) -> TokenGrant:
             client_secret=settings.CANVAS_CLIENT_SECRET,
             timeout=settings.CANVAS_TIMEOUT,
         )
+        status = 200
     except OAuth2Error as exc:
+        status = exc.status_code
         # invalid_grant: the token row is gone (signed out, revoked) -> sign in again.
         raise NotAuthenticated(f"refresh refused: {exc.error}", status=exc.status_code) from exc
     except (OSError, ValueError) as exc:
         raise Unavailable("Canvas's token endpoint did not answer properly") from exc
+    finally:
+        http.log_call("POST", TOKEN_PATH, status, started)
     return _grant(token, previous_refresh_token=refresh_token)
 
 
