@@ -203,3 +203,12 @@ def test_next_cannot_leave_the_site(canvas, client):
     client.get("/login/?next=https://evil.example/")
     flow = next(iter(client.session["oauth_pending"].values()))
     assert flow["next"] == "/channels/"
+
+
+def test_token_endpoint_calls_are_logged_with_status_and_timing(canvas, client, caplog):
+    callback = authorize(canvas, client, DEMO_STUDENT)
+    with caplog.at_level("INFO", logger="channels_app.canvas"):
+        client.get(callback)
+    lines = [r for r in caplog.records if getattr(r, "path", "") == "/login/oauth2/token"]
+    assert [(r.method, r.status) for r in lines] == [("POST", 200)]
+    assert isinstance(lines[0].ms, int)
