@@ -237,23 +237,43 @@ class Platform:
         with self.lock:
             return {"keys": [key.public_jwk() for key in self.keys]}
 
-    def install(self, state: State, config: Any, deployment_id: str | None = None) -> Tool:
+    def install(
+        self,
+        state: State,
+        config: Any,
+        deployment_id: str | None = None,
+        client_id: str | None = None,
+    ) -> Tool:
+        """Install a tool; a fixed ``client_id`` lets a script (``make run``) configure the
+        portal before the tool exists, as the demo's fixed API key does."""
         parsed = parse_config(config)
         with self.lock:
-            key_id = state.next_id("developer_key")  # an LTI key is a developer key in Canvas
+            if client_id is None:
+                client_id = self._next_client_id(state)
+            elif not client_id.isdigit() or int(client_id) >= 2**63:
+                raise ConfigError("client_id must be a Canvas id: digits, below 2^63")
+            elif self.tool_by_client_id(client_id) or state.key_by_client_id(client_id):
+                raise ConfigError(f"client_id {client_id} is already taken")
             tool_id = len(self.tools) + 1
             redirect_uris = [parsed["target_link_uri"]] + [
                 p["target_link_uri"] for p in parsed["placements"] if p.get("target_link_uri")
             ]
             tool = Tool(
                 id=tool_id,
-                client_id=str(GLOBAL_ID_BASE + key_id),
+                client_id=client_id,
                 deployment_id=deployment_id or f"{tool_id}:{secrets.token_hex(20)}",
                 redirect_uris=list(dict.fromkeys(redirect_uris)),
                 **parsed,
             )
             self.tools[tool.id] = tool
             return tool
+
+    def _next_client_id(self, state: State) -> str:
+        # An LTI key is a developer key in Canvas: same id sequence, skipping ids fixed at install.
+        while True:
+            client_id = str(GLOBAL_ID_BASE + state.next_id("developer_key"))
+            if self.tool_by_client_id(client_id) is None:
+                return client_id
 
     def tool_by_client_id(self, client_id: str | None) -> Tool | None:
         with self.lock:
@@ -510,8 +530,14 @@ def control_platform(app: App, req: Request) -> Response:
 
 def control_install(app: App, req: Request) -> Response:
     deployment = req.params.get("deployment_id")
+    client_id = req.params.get("client_id")
     try:
-        tool = app.lti.install(app.state, req.params.get("config"), deployment)
+        tool = app.lti.install(
+            app.state,
+            req.params.get("config"),
+            None if deployment is None else str(deployment),
+            None if client_id is None else str(client_id),
+        )
     except ConfigError as err:
         return _control_error(str(err))
     return json_response(tool.as_json())

@@ -146,6 +146,25 @@ def test_install_checks_the_configuration(
         emu.control("POST", "lti/tools", {"config": config(**changes)})
 
 
+def test_install_can_fix_the_client_and_deployment_ids(emu: EmulatorProcess) -> None:
+    """`make run` starts the portal with these ids, then installs its configuration."""
+    body = {"config": config(), "client_id": "10000000000100", "deployment_id": "1:demo"}
+    tool = emu.control("POST", "lti/tools", body)
+    assert (tool["client_id"], tool["deployment_id"]) == ("10000000000100", "1:demo")
+    params = emu.control("POST", "lti/login_initiation", {"user_id": ADA})["params"]
+    assert (params["client_id"], params["lti_deployment_id"]) == ("10000000000100", "1:demo")
+    # Taken ids (this tool's, the demo API key's) and non-ids are refused.
+    for client_id, message in [
+        ("10000000000100", "already taken"),
+        ("10000000000001", "already taken"),
+        ("demo", "must be a Canvas id"),
+    ]:
+        with pytest.raises(EmulatorError, match=message):
+            emu.control("POST", "lti/tools", {"config": config(), "client_id": client_id})
+    other = emu.control("POST", "lti/tools", {"config": config()})
+    assert other["client_id"] not in {"10000000000001", "10000000000100"}
+
+
 def test_authorize_redirect_posts_a_signed_launch(emu: EmulatorProcess, tool: dict) -> None:
     request = auth_request(emu, ADA)
     page = logged_in(emu, ADA).get(f"{emu.base_url}/api/lti/authorize_redirect", params=request)
