@@ -101,7 +101,12 @@ def home_page(user: User | None) -> str:
     if user is None:
         body = '<h1>Canvas emulator</h1><p><a href="/login/canvas">Log in</a></p>'
     else:
-        body = f"<h1>Dashboard</h1><p>Logged in as <strong>{escape(user.name)}</strong>.</p>"
+        # Where Canvas shows installed tools: the Account tray (profile) and account admin pages.
+        body = (
+            f"<h1>Dashboard</h1><p>Logged in as <strong>{escape(user.name)}</strong>.</p>"
+            '<nav aria-label="Canvas"><ul><li><a href="/profile">Account (profile)</a></li>'
+            '<li><a href="/accounts/1">Admin: Demo University</a></li></ul></nav>'
+        )
     return _page("Dashboard", body)
 
 
