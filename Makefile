@@ -1,6 +1,7 @@
 # `make run` starts the demo (portal + Canvas emulator); `make test` runs every test tier;
 # `make serve` runs the portal in production under gunicorn (settings from the environment,
-# see docs/deploy.md). All set up .venv from the pinned requirements on first use.
+# see docs/deploy.md); `make bench` prints performance figures (bench/README.md). All set up .venv
+# from the pinned requirements on first use.
 
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -10,7 +11,7 @@ STAMP := $(VENV)/.installed
 PORTAL_PORT ?= 8000
 EMULATOR_PORT ?= 8001
 
-.PHONY: run test lint format serve clean
+.PHONY: run test lint format serve bench clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "Python 3.12+ is needed (the repo pins 3.13 in .python-version); found " + sys.version)'
@@ -35,6 +36,11 @@ serve: $(STAMP)
 	$(BIN)/python manage.py collectstatic --noinput
 	$(BIN)/python manage.py migrate --noinput
 	exec $(BIN)/gunicorn -c portal/gunicorn.conf.py
+
+# Performance figures, printed (not a test: bench/README.md). Under a minute with the defaults;
+# pass options through, e.g. `make bench BENCH_ARGS="--concurrency 20 --users 40"`.
+bench: $(STAMP)
+	$(BIN)/python bench/portal_latency.py $(BENCH_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
