@@ -24,8 +24,12 @@ class ChannelSnapshot:
         return [Channel.from_json(item) for item in stored]
 
     def replace(self, channels: list[Channel]) -> None:
+        stored = [c.to_json() for c in sorted(channels, key=lambda c: c.position)]
         snapshots = dict(self._session.get(SESSION_KEY, {}))
-        snapshots[self._key] = [c.to_json() for c in sorted(channels, key=lambda c: c.position)]
+        if snapshots.get(self._key) == stored:
+            # Unchanged: leave the session unmodified so this request does not rewrite it.
+            return
+        snapshots[self._key] = stored
         self._session[SESSION_KEY] = snapshots
 
     def upsert(self, channel: Channel) -> list[Channel]:

@@ -504,3 +504,12 @@ def test_security_headers(page):
 def test_health_endpoints(client):
     assert client.get("/healthz").json() == {"status": "ok"}
     assert client.get("/readyz").status_code == 200
+
+
+def test_an_unchanged_list_does_not_rewrite_the_session(page, student):
+    from django.contrib.sessions.models import Session
+
+    key = student.session.session_key
+    before = Session.objects.get(session_key=key).expire_date
+    student.get("/channels/")
+    assert Session.objects.get(session_key=key).expire_date == before
