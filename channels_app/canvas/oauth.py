@@ -11,6 +11,8 @@ import base64
 import hashlib
 import secrets
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -19,7 +21,7 @@ from oauthlib.oauth2 import OAuth2Error
 from requests_oauthlib import OAuth2Session
 
 from . import http
-from .errors import NotAuthenticated, OAuthFailed, Unavailable
+from .errors import CanvasError, NotAuthenticated, OAuthFailed, Unavailable
 from .records import TokenGrant
 
 AUTHORIZE_PATH = "/login/oauth2/auth"
@@ -62,10 +64,30 @@ def authorization_url(*, redirect_uri: str, state: str, verifier: str) -> str:
     return url
 
 
-def exchange_code(*, code: str, redirect_uri: str, verifier: str) -> TokenGrant:
-    oauth = _session(redirect_uri)
+@contextmanager
+def _token_endpoint(refused: Callable[[OAuth2Error], CanvasError]) -> Iterator[None]:
+    """One call to the token endpoint: logged like API calls, its failures typed.
+
+    `refused` turns Canvas's OAuth error answer into the error the caller should see.
+    """
     started, status = time.monotonic(), "error"
     try:
+        yield
+        status = 200
+    except OAuth2Error as exc:
+        status = exc.status_code
+        raise refused(exc) from exc
+    except (OSError, ValueError) as exc:
+        raise Unavailable("Canvas's token endpoint did not answer properly") from exc
+    finally:
+        http.log_call("POST", TOKEN_PATH, status, started)
+
+
+def exchange_code(*, code: str, redirect_uri: str, verifier: str) -> TokenGrant:
+    oauth = _session(redirect_uri)
+    with _token_endpoint(
+        lambda exc: OAuthFailed(exc.error, exc.description or "", status=exc.status_code)
+    ):
         token = oauth.fetch_token(
             http.canvas_url(TOKEN_PATH),
             code=code,
@@ -74,22 +96,16 @@ def exchange_code(*, code: str, redirect_uri: str, verifier: str) -> TokenGrant:
             include_client_id=True,
             timeout=settings.CANVAS_TIMEOUT,
         )
-        status = 200
-    except OAuth2Error as exc:
-        status = exc.status_code
-        raise OAuthFailed(exc.error, exc.description or "", status=exc.status_code) from exc
-    except (OSError, ValueError) as exc:
-        raise Unavailable("Canvas's token endpoint did not answer properly") from exc
-    finally:
-        http.log_call("POST", TOKEN_PATH, status, started)
     return _grant(token, previous_refresh_token=None)
 
 
 def refresh(refresh_token: str) -> TokenGrant:
     """A new access token; Canvas keeps the same refresh token for confidential clients."""
     oauth = _session()
-    started, status = time.monotonic(), "error"
-    try:
+    # invalid_grant: the token row is gone (signed out, revoked) -> sign in again.
+    with _token_endpoint(
+        lambda exc: NotAuthenticated(f"refresh refused: {exc.error}", status=exc.status_code)
+    ):
         token = oauth.refresh_token(
             http.canvas_url(TOKEN_PATH),
             refresh_token=refresh_token,
@@ -97,15 +113,6 @@ def refresh(refresh_token: str) -> TokenGrant:
             client_secret=settings.CANVAS_CLIENT_SECRET,
             timeout=settings.CANVAS_TIMEOUT,
         )
-        status = 200
-    except OAuth2Error as exc:
-        status = exc.status_code
-        # invalid_grant: the token row is gone (signed out, revoked) -> sign in again.
-        raise NotAuthenticated(f"refresh refused: {exc.error}", status=exc.status_code) from exc
-    except (OSError, ValueError) as exc:
-        raise Unavailable("Canvas's token endpoint did not answer properly") from exc
-    finally:
-        http.log_call("POST", TOKEN_PATH, status, started)
     return _grant(token, previous_refresh_token=refresh_token)
 
 
