@@ -103,6 +103,9 @@ class App:
     def handle(self, req: Request) -> Response:
         if req.path.startswith("/__emulator__/"):
             return control.dispatch(self, req)  # not Canvas: never logged, faulted or throttled
+        if req.path == "/favicon.ico":
+            # Browsers ask on every page; an empty answer keeps their consoles free of 404s.
+            return Response(204)
         started = time.monotonic()
         response = self._canvas(req)
         with self._log_lock:

@@ -92,7 +92,7 @@ def open_ui(
 
     def open_(**options: Any) -> BrowserUI:
         context = new_context(**options)
-        guard = ConsoleGuard(foreign_favicons=(f"{portal.base_url}/favicon.ico",))
+        guard = ConsoleGuard()
         guard.attach(context)
         opened.append((context, guard))
         mirror = None

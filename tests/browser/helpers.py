@@ -43,15 +43,12 @@ class ConsoleGuard:
     """Collects console errors, uncaught exceptions and CSP violations from one browser context.
 
     Chromium logs every HTTP error answer as a console error ("Failed to load resource: … 422"),
-    including the ones the portal sends on purpose (validation 422, a Canvas failure retargeted
-    into the alert region). A scenario that causes one declares it with `expect_http_error`;
-    every other error fails the test.
+    including the ones the portal sends on purpose (a full-page 403, 422 or 503). A scenario that
+    causes one declares it with `expect_http_error`; every other error fails the test.
     """
 
     problems: list[str] = field(default_factory=list)
     expected_http: list[tuple[int, str]] = field(default_factory=list)
-    # The emulator stands in for Canvas and is not the page under test; it has no favicon.
-    foreign_favicons: tuple[str, ...] = ()
 
     def attach(self, context: Any) -> None:
         context.expose_binding("__reportCspViolation", self._on_csp)
@@ -76,8 +73,6 @@ class ConsoleGuard:
         if failed:
             status = int(failed.group(1))
             if any(status == s and url.split("?")[0].endswith(p) for s, p in self.expected_http):
-                return
-            if status == 404 and url in self.foreign_favicons:
                 return
         self.problems.append(f"console error: {message.text} ({url})")
 
