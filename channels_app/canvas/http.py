@@ -87,18 +87,14 @@ def send(
                 timeout=settings.CANVAS_TIMEOUT,
                 allow_redirects=False,
             )
-        except requests.Timeout as exc:
-            log_call(method, url, "timeout", started, attempt)
-            if method in _IDEMPOTENT and attempt < attempts:
-                _backoff(attempt)
-                continue
-            raise Unavailable("Canvas did not answer in time") from exc
         except requests.RequestException as exc:
-            log_call(method, url, "unreachable", started, attempt)
+            timed_out = isinstance(exc, requests.Timeout)
+            log_call(method, url, "timeout" if timed_out else "unreachable", started, attempt)
             if method in _IDEMPOTENT and attempt < attempts:
                 _backoff(attempt)
                 continue
-            raise Unavailable("Canvas could not be reached") from exc
+            reason = "did not answer in time" if timed_out else "could not be reached"
+            raise Unavailable(f"Canvas {reason}") from exc
         log_call(method, url, response.status_code, started, attempt)
         try:
             raise_for_status(response)
