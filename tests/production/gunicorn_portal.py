@@ -11,6 +11,8 @@ from typing import Self
 
 import requests
 
+from tests.support import processes
+
 from .environment import REPO_ROOT
 
 START_TIMEOUT_S = 30.0
@@ -68,13 +70,7 @@ class GunicornPortal:
 
     def stop(self) -> None:
         """SIGTERM: gunicorn finishes requests in flight (graceful_timeout), then exits."""
-        if self._proc.poll() is None:
-            self._proc.terminate()
-            try:
-                self._proc.wait(15)
-            except subprocess.TimeoutExpired:
-                self._proc.kill()
-                self._proc.wait(5)
+        processes.stop(self._proc, grace_s=15)
         self._log.close()
 
     def __enter__(self) -> Self:

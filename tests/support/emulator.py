@@ -19,6 +19,8 @@ import weakref
 from pathlib import Path
 from typing import Any, Self
 
+from . import processes
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 LISTENING_PREFIX = "Canvas emulator listening on "
 START_TIMEOUT_S = 20.0
@@ -103,13 +105,7 @@ class EmulatorProcess:
 
     def stop(self) -> None:
         """Terminate the child (SIGTERM, then SIGKILL after 5 s). Safe to call twice."""
-        if self._proc.poll() is None:
-            self._proc.terminate()
-            try:
-                self._proc.wait(5)
-            except subprocess.TimeoutExpired:
-                self._proc.kill()
-                self._proc.wait(5)
+        processes.stop(self._proc, grace_s=5)
         _LIVE.discard(self)
 
     @property
