@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from .canvas.records import Channel
+from canvas.records import Channel
 
 GROUPS = [("email", "Email"), ("sms", "Text (SMS)"), ("push", "Push"), ("other", "Other")]
 STATUS_TEXT = {"active": "Active", "unconfirmed": "Unconfirmed"}

@@ -3,15 +3,9 @@
 import time
 from dataclasses import dataclass
 
-from .canvas.client import CanvasClient
-from .canvas.errors import (
-    CanvasError,
-    NotFound,
-    Throttled,
-    Unavailable,
-    ValidationFailed,
-)
-from .canvas.records import Channel
+from canvas.client import CanvasClient
+from canvas.errors import CanvasError, NotFound, Throttled, Unavailable, ValidationFailed
+from canvas.records import Channel
 
 # Canvas sends at most three confirmation messages per address, ever (spec §1.5).
 CONFIRMATION_MESSAGE_LIMIT = 3

@@ -7,7 +7,7 @@ A full page view always asks Canvas afresh and replaces it.
 
 from django.contrib.sessions.backends.base import SessionBase
 
-from .canvas.records import Channel
+from canvas.records import Channel
 
 SESSION_KEY = "channel_snapshots"
 

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
-from channels_app.auth import current_user
+from accounts.session import current_user
 
 from .logging import (
     ENVIRON_REQUEST_ID,

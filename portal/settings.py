@@ -124,7 +124,9 @@ LTI_CLIENT_ID = os.environ.get("LTI_CLIENT_ID", "").strip()
 LTI_DEPLOYMENT_IDS = env_list("LTI_DEPLOYMENT_IDS")
 LTI_AUTH_URL = os.environ.get("LTI_AUTH_URL", "").strip()
 LTI_JWKS_URL = os.environ.get("LTI_JWKS_URL", "").strip()
-LTI_ENABLED = bool(LTI_ISSUER and LTI_CLIENT_ID)
+# Canvas navigation is optional: LTI_INSTALLED=false leaves its app, routes and cookies out.
+LTI_INSTALLED = env_bool("LTI_INSTALLED", True)
+LTI_ENABLED = LTI_INSTALLED and bool(LTI_ISSUER and LTI_CLIENT_ID)
 # "_blank" (default, spec §8: Canvas opens the tool in a new tab) or "iframe" (inside Canvas).
 LTI_WINDOW_TARGET = os.environ.get("LTI_WINDOW_TARGET", "_blank").strip()
 if LTI_WINDOW_TARGET not in {"_blank", "iframe"}:
@@ -140,22 +142,26 @@ if LTI_ENABLED and not (LTI_DEPLOYMENT_IDS and (LTI_TOOL_PRIVATE_KEY or DEBUG)):
 
 # --- Django -------------------------------------------------------------------------------------
 
+# One app per feature; the layers between them are checked by import-linter (pyproject.toml).
+# `portal` itself is an app only for its site-wide management commands (cleanup).
 INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "portal",
+    "accounts",
     "channels_app",
+    "helpdesk",
 ]
+if LTI_INSTALLED:
+    INSTALLED_APPS.append("lti")
 
 MIDDLEWARE = [
     # First, so every response (redirects, errors) and every log line carries the request id.
     "portal.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Partitions SameSite=None cookies (set when LTI is on) for the Canvas frame; placed outside
-    # Session/CSRF so it sees their cookies. With LTI off every cookie is Lax: it does nothing.
-    "channels_app.lti.cookies.PartitionedCookieMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -163,6 +169,13 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
+if LTI_INSTALLED:
+    # Partitions SameSite=None cookies (set when LTI is on) for the Canvas frame; placed outside
+    # Session/CSRF so it sees their cookies. With LTI off every cookie is Lax: it does nothing.
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"),
+        "lti.cookies.PartitionedCookieMiddleware",
+    )
 
 ROOT_URLCONF = "portal.urls"
 WSGI_APPLICATION = "portal.wsgi.application"
@@ -178,7 +191,7 @@ TEMPLATES = [
                 "django.template.context_processors.csrf",
                 "django.template.context_processors.csp",
                 "django.contrib.messages.context_processors.messages",
-                "channels_app.context_processors.portal",
+                "portal.context_processors.portal",
             ],
         },
     },
@@ -236,7 +249,7 @@ if LTI_ENABLED:
     SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "None"
     SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
 CSRF_COOKIE_HTTPONLY = True
-CSRF_FAILURE_VIEW = "channels_app.views.errors.csrf_failure"
+CSRF_FAILURE_VIEW = "portal.views.errors.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"

@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from channels_app.models import CanvasToken
+from accounts.models import CanvasToken
 from tests.conftest import DEMO_STUDENT
 from tests.support.emulator import EmulatorProcess
 

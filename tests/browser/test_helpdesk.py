@@ -3,7 +3,7 @@ audit entry; axe on every help-desk page state."""
 
 from playwright.sync_api import expect
 
-from channels_app.models import AuditEntry
+from helpdesk.models import AuditEntry
 from tests.conftest import DEMO_BOUNCING
 from tests.support.emulator import EmulatorProcess
 

@@ -12,7 +12,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from playwright.sync_api import expect
 
-from channels_app.canvas import lti_keys
+from canvas import lti_keys
 from tests.support.emulator import EmulatorProcess
 
 from .helpers import BrowserUI

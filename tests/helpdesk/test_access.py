@@ -8,8 +8,8 @@ Canvas is asked anything about another user.
 import pytest
 from django.test import Client
 
-from channels_app import helpdesk
-from channels_app.models import AuditEntry
+from helpdesk import staff as helpdesk
+from helpdesk.models import AuditEntry
 from tests.conftest import DEMO_ADMIN, DEMO_BOUNCING, DEMO_STUDENT
 from tests.helpdesk.conftest import canvas_calls, text_of
 

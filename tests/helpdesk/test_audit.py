@@ -8,8 +8,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from channels_app import audit
-from channels_app.models import AppendOnlyError, AuditEntry
+from helpdesk import audit
+from helpdesk.models import AppendOnlyError, AuditEntry
 from tests.helpdesk.conftest import text_of
 
 pytestmark = pytest.mark.django_db
@@ -138,7 +138,7 @@ def test_audit_page_paginates_keeping_filters(admin):
 
 
 def audit_page_size() -> int:
-    from channels_app.views.helpdesk import AUDIT_PER_PAGE
+    from helpdesk.views import AUDIT_PER_PAGE
 
     return AUDIT_PER_PAGE
 

@@ -3,7 +3,7 @@ step fails, the page says exactly where the user stands, and both steps are audi
 
 import pytest
 
-from channels_app.models import AuditEntry
+from helpdesk.models import AuditEntry
 from tests.conftest import DEMO_STUDENT
 from tests.helpdesk.conftest import canvas_calls, text_of
 

@@ -3,7 +3,7 @@ audit row for every change attempt, successful or not."""
 
 import pytest
 
-from channels_app.models import AuditEntry
+from helpdesk.models import AuditEntry
 from tests.conftest import DEMO_ADMIN, DEMO_BOUNCING, DEMO_STUDENT
 from tests.helpdesk.conftest import canvas_calls, text_of
 

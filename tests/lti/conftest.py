@@ -20,7 +20,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from django.test import Client
 
-from channels_app.canvas import lti_keys
+from canvas import lti_keys
 from tests.conftest import canvas_browser
 from tests.support.emulator import EmulatorProcess
 

@@ -94,10 +94,10 @@ def test_lti_settings_make_cookies_usable_in_the_canvas_frame() -> None:
     shown = json.loads(result.stdout.strip().splitlines()[-1])
     assert shown["samesite"] == ["None", "None"]
     assert shown["secure"] == [True, True]
-    assert "channels_app.lti.cookies.PartitionedCookieMiddleware" in shown["middleware"]
-    assert shown["middleware"].index(
-        "channels_app.lti.cookies.PartitionedCookieMiddleware"
-    ) < shown["middleware"].index("django.contrib.sessions.middleware.SessionMiddleware")
+    assert "lti.cookies.PartitionedCookieMiddleware" in shown["middleware"]
+    assert shown["middleware"].index("lti.cookies.PartitionedCookieMiddleware") < shown[
+        "middleware"
+    ].index("django.contrib.sessions.middleware.SessionMiddleware")
     assert shown["frame_ancestors"] == ["'self'", "https://canvas.example.edu"]
 
 

@@ -8,7 +8,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 import pytest
 from django.test import Client
 
-from channels_app.models import LtiLogin
+from lti.models import LtiLogin
 from tests.conftest import DEMO_STUDENT, sign_in
 from tests.lti.conftest import Lti, Started, now
 
@@ -63,7 +63,7 @@ def test_crafted_tokens_are_refused(
 ) -> None:
     started = lti.start(client, DEMO_STUDENT)
     id_token = lti.token(DEMO_STUDENT, started.nonce, **options)
-    with caplog.at_level(logging.WARNING, logger="channels_app.lti"):
+    with caplog.at_level(logging.WARNING, logger="lti"):
         response = client.post("/lti/launch", {"id_token": id_token, "state": started.state})
     refused(response, caplog, code)
     assert "canvas_user" not in client.session
@@ -86,7 +86,7 @@ def test_replayed_launch_and_nonce_are_refused(
     assert b"out of date or was already used" in again.content
     # The same id_token under a fresh state: its nonce is not the one issued for that state.
     started = lti.start(client, DEMO_STUDENT)
-    with caplog.at_level(logging.WARNING, logger="channels_app.lti"):
+    with caplog.at_level(logging.WARNING, logger="lti"):
         replay = client.post(
             "/lti/launch", {"id_token": fields["id_token"], "state": started.state}
         )
@@ -101,7 +101,7 @@ def test_state_started_in_another_browser_is_refused(
     other = Client()
     started = lti.start(other, DEMO_STUDENT)
     fields = lti.authorize(started, DEMO_STUDENT)
-    with caplog.at_level(logging.WARNING, logger="channels_app.lti"):
+    with caplog.at_level(logging.WARNING, logger="lti"):
         response = client.post("/lti/launch", fields)
     refused(response, caplog, "state_mismatch")
     # The launch stays usable by the browser that started it.
@@ -145,7 +145,7 @@ def test_unpublished_key_is_refused_after_one_refetch(
     for _ in range(2):
         started = lti.start(client, DEMO_STUDENT)
         id_token = lti.token(DEMO_STUDENT, started.nonce, sign_with="unpublished")
-        with caplog.at_level(logging.WARNING, logger="channels_app.lti"):
+        with caplog.at_level(logging.WARNING, logger="lti"):
             response = client.post("/lti/launch", {"id_token": id_token, "state": started.state})
         refused(response, caplog, "unknown_key")
     assert lti.jwks_fetches() == 2  # one refetch, not one per bad token
@@ -153,7 +153,7 @@ def test_unpublished_key_is_refused_after_one_refetch(
 
 def test_platform_error_is_shown(lti: Lti, client: Client, caplog) -> None:
     started = lti.start(client, DEMO_STUDENT)
-    with caplog.at_level(logging.WARNING, logger="channels_app.lti"):
+    with caplog.at_level(logging.WARNING, logger="lti"):
         response = client.post("/lti/launch", {"error": "login_required", "state": started.state})
     refused(response, caplog, "platform_login_required")
 
@@ -173,7 +173,7 @@ def test_login_initiation_is_checked(
 ) -> None:
     url = urlsplit(lti.initiation(DEMO_STUDENT))
     params = {**dict(parse_qsl(url.query)), **change}
-    with caplog.at_level(logging.WARNING, logger="channels_app.lti"):
+    with caplog.at_level(logging.WARNING, logger="lti"):
         response = client.post("/lti/login", params)  # Canvas may POST the initiation too
     refused(response, caplog, code)
     assert client.get(f"/lti/login?{urlencode(dict(parse_qsl(url.query)))}").status_code == 302

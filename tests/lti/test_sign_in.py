@@ -7,7 +7,8 @@ from urllib.parse import parse_qs, urlsplit
 
 from django.test import Client
 
-from channels_app.models import CanvasToken, LtiPendingConnect
+from accounts.models import CanvasToken
+from lti.models import LtiPendingConnect
 from tests.conftest import DEMO_ADMIN, DEMO_BOUNCING, DEMO_STUDENT, authorize, sign_in
 from tests.lti.conftest import Lti
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from channels_app.views.branding import DEFAULT_BRAND, contrast_with_white
+from portal.views.branding import DEFAULT_BRAND, contrast_with_white
 
 
 @pytest.mark.parametrize(

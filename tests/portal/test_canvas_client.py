@@ -6,9 +6,11 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from channels_app.canvas import oauth
-from channels_app.canvas.client import CanvasClient, StaticToken
-from channels_app.canvas.errors import (
+from accounts.models import CanvasToken
+from accounts.tokens import StoredToken
+from canvas import oauth
+from canvas.client import CanvasClient, StaticToken
+from canvas.errors import (
     Forbidden,
     InsufficientScope,
     NotAuthenticated,
@@ -17,8 +19,6 @@ from channels_app.canvas.errors import (
     Unavailable,
     ValidationFailed,
 )
-from channels_app.models import CanvasToken
-from channels_app.tokens import StoredToken
 from tests.conftest import DEMO_ADMIN, DEMO_BOUNCING, DEMO_STUDENT, DEMO_TEACHER, authorize
 
 pytestmark = pytest.mark.django_db
@@ -49,7 +49,7 @@ def test_list_channels_returns_typed_records_in_position_order(ada):
 
 
 def test_pagination_is_followed_when_canvas_pages_smaller(canvas, ada, monkeypatch):
-    monkeypatch.setattr("channels_app.canvas.client.PER_PAGE", 2)
+    monkeypatch.setattr("canvas.client.PER_PAGE", 2)
     canvas.clear_requests()
     channels = ada.list_channels()
     pages = [r for r in canvas.requests_log() if r["path"].endswith("/communication_channels")]
@@ -252,7 +252,7 @@ def test_token_refreshed_elsewhere_is_used_without_a_second_refresh(canvas, sign
 def test_user_search_reads_only_the_first_page(canvas, monkeypatch):
     admin = CanvasClient(StaticToken(canvas.token_for(DEMO_ADMIN)))
     assert len(admin.search_users("self", "example")) > 1
-    monkeypatch.setattr("channels_app.canvas.client.PER_PAGE", 1)
+    monkeypatch.setattr("canvas.client.PER_PAGE", 1)
     canvas.clear_requests()
     assert len(admin.search_users("self", "example")) == 1
     assert len(api_calls(canvas)) == 1

@@ -6,7 +6,7 @@ import re
 import pytest
 from django.test import Client
 
-from channels_app.canvas.client import CanvasClient, StaticToken
+from canvas.client import CanvasClient, StaticToken
 from tests.conftest import DEMO_STUDENT, DEMO_TEACHER, sign_in
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ import requests
 from django.db import connection
 from django.test import Client
 
-from channels_app.models import CanvasToken
+from accounts.models import CanvasToken
 from tests.conftest import DEMO_STUDENT, authorize, canvas_browser
 
 pytestmark = pytest.mark.django_db
@@ -156,7 +156,7 @@ def test_tokens_are_unreadable_in_the_raw_database_row(canvas, student):
     access, refresh = row.access_token, row.refresh_token
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT access_token_encrypted, refresh_token_encrypted FROM channels_app_canvastoken"
+            "SELECT access_token_encrypted, refresh_token_encrypted FROM accounts_canvastoken"
         )
         raw = " ".join(str(v) for v in cursor.fetchone())
     assert access not in raw
@@ -207,7 +207,7 @@ def test_next_cannot_leave_the_site(canvas, client):
 
 def test_token_endpoint_calls_are_logged_with_status_and_timing(canvas, client, caplog):
     callback = authorize(canvas, client, DEMO_STUDENT)
-    with caplog.at_level("INFO", logger="channels_app.canvas"):
+    with caplog.at_level("INFO", logger="canvas"):
         client.get(callback)
     lines = [r for r in caplog.records if getattr(r, "path", "") == "/login/oauth2/token"]
     assert [(r.method, r.status) for r in lines] == [("POST", 200)]

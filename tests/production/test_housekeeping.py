@@ -10,9 +10,9 @@ from django.contrib.sessions.models import Session
 from django.core.management import call_command
 from django.utils import timezone
 
-from channels_app import crypto
-from channels_app.crypto import UnreadableToken
-from channels_app.models import CanvasToken
+from accounts import crypto
+from accounts.crypto import UnreadableToken
+from accounts.models import CanvasToken
 
 pytestmark = pytest.mark.django_db
 

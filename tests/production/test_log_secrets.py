@@ -11,7 +11,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.test import Client
 
-from channels_app.models import CanvasToken
+from accounts.models import CanvasToken
 from portal.logging import JsonFormatter, RequestContextFilter
 from tests.conftest import DEMO_STUDENT, authorize
 from tests.support.emulator import EmulatorProcess
@@ -97,7 +97,7 @@ def test_full_flow_logs_no_secret(canvas: EmulatorProcess, client: Client, captu
     during_requests = [json.loads(line) for line in captured.shipped]
     assert during_requests
     assert all(line["request_id"] for line in during_requests), during_requests
-    canvas_lines = [line for line in during_requests if line["logger"] == "channels_app.canvas"]
+    canvas_lines = [line for line in during_requests if line["logger"] == "canvas"]
     assert {"method", "path", "status", "ms", "attempt"} <= set(canvas_lines[0])
     signed_in = [line for line in canvas_lines if line["path"].startswith("/api/v1/users/self")]
     assert signed_in and all(line["user"] for line in signed_in)

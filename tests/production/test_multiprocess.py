@@ -20,8 +20,8 @@ import pytest
 import requests
 from django.db import connection
 
-from channels_app import crypto
-from channels_app.models import CanvasToken
+from accounts import crypto
+from accounts.models import CanvasToken
 from tests.conftest import DEMO_STUDENT, canvas_browser
 from tests.support.emulator import EmulatorProcess
 
@@ -87,7 +87,7 @@ def shared_database(request: pytest.FixtureRequest, tmp_path: Path) -> SharedDat
         def read(user: int) -> str:
             with sqlite3.connect(path) as db:
                 (value,) = db.execute(
-                    f"SELECT {name} FROM channels_app_canvastoken WHERE canvas_user_id = ?",  # noqa: S608
+                    f"SELECT {name} FROM accounts_canvastoken WHERE canvas_user_id = ?",  # noqa: S608
                     (user,),
                 ).fetchone()
             return crypto.decrypt(value) if value else ""

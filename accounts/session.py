@@ -1,0 +1,82 @@
+"""Who is signed in: the Canvas user kept in the server-side session, and the guard for views."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import wraps
+from typing import Any
+from urllib.parse import urlencode
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django_htmx.http import HttpResponseClientRedirect
+
+from accounts.tokens import StoredToken
+from canvas.client import CanvasClient
+from canvas.errors import NotAuthenticated
+
+SESSION_USER = "canvas_user"
+
+
+@dataclass(frozen=True)
+class PortalUser:
+    id: int
+    name: str
+
+
+def current_user(request: HttpRequest) -> PortalUser | None:
+    data = request.session.get(SESSION_USER)
+    if not isinstance(data, dict) or "id" not in data:
+        return None
+    return PortalUser(id=int(data["id"]), name=str(data.get("name", "")))
+
+
+def sign_in(request: HttpRequest, *, user_id: int, name: str) -> None:
+    # A new session key at sign-in defeats session fixation; the data carries over.
+    request.session.cycle_key()
+    request.session[SESSION_USER] = {"id": user_id, "name": name}
+
+
+def safe_next(request: HttpRequest, candidate: str | None, default: str) -> str:
+    """Only paths on this host: an open redirect would make the portal a phishing tool."""
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return default
+
+
+def sign_in_again(request: HttpRequest) -> HttpResponse:
+    """Send the user through Canvas sign-in, returning to where they were."""
+    if request.htmx:
+        here = request.htmx.current_url_abs_path or reverse("channels")
+    elif request.method == "GET":
+        here = request.get_full_path()
+    else:
+        here = reverse("channels")
+    login_url = f"{reverse('login')}?{urlencode({'next': here})}"
+    if request.htmx:
+        # A 302 would be followed by XHR and swapped in as a fragment; make the browser go.
+        return HttpResponseClientRedirect(login_url)
+    return redirect(login_url)
+
+
+def canvas_login_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Require a signed-in Canvas user; give the view `request.portal_user` and `request.canvas`."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        user = current_user(request)
+        if user is None:
+            return sign_in_again(request)
+        request.portal_user = user  # type: ignore[attr-defined]
+        request.canvas = CanvasClient(StoredToken(user.id))  # type: ignore[attr-defined]
+        try:
+            return view(request, *args, **kwargs)
+        except NotAuthenticated:
+            # The token is gone and could not be refreshed: the user must sign in again.
+            request.session.pop(SESSION_USER, None)
+            return sign_in_again(request)
+
+    return wrapper

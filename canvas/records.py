@@ -1,0 +1,103 @@
+"""Typed records built from Canvas JSON, parsed defensively (fields vary across versions)."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from canvas.errors import Unavailable
+
+
+def _parse_time(value: Any) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True)
+class Channel:
+    id: int
+    type: str
+    address: str
+    position: int
+    workflow_state: str
+    user_id: int | None = None
+    created_at: datetime | None = None
+    bounce_count: int | None = None
+
+    @property
+    def is_active(self) -> bool:
+        return self.workflow_state == "active"
+
+    @property
+    def is_unconfirmed(self) -> bool:
+        return self.workflow_state == "unconfirmed"
+
+    @classmethod
+    def from_json(cls, data: Any) -> "Channel":
+        try:
+            return cls(
+                # `application/json+canvas-string-ids` sends ids as strings.
+                id=int(data["id"]),
+                type=str(data["type"]),
+                address=str(data["address"]),
+                position=int(data.get("position") or 0),
+                workflow_state=str(data["workflow_state"]),
+                user_id=int(data["user_id"]) if data.get("user_id") is not None else None,
+                created_at=_parse_time(data.get("created_at")),
+                bounce_count=(
+                    int(data["bounce_count"]) if data.get("bounce_count") is not None else None
+                ),
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise Unavailable(f"Unexpected channel record from Canvas: {exc}") from exc
+
+    def to_json(self) -> dict[str, Any]:
+        """The shape Canvas uses, so a cached record parses back with from_json."""
+        return {
+            "id": self.id,
+            "type": self.type,
+            "address": self.address,
+            "position": self.position,
+            "workflow_state": self.workflow_state,
+            "user_id": self.user_id,
+            "created_at": self.created_at.isoformat() if self.created_at else None,
+            "bounce_count": self.bounce_count,
+        }
+
+
+@dataclass(frozen=True)
+class CanvasUser:
+    id: int
+    name: str
+    sortable_name: str = ""
+    login_id: str | None = None
+    sis_user_id: str | None = None
+    email: str | None = None
+
+    @classmethod
+    def from_json(cls, data: Any) -> "CanvasUser":
+        try:
+            return cls(
+                id=int(data["id"]),
+                name=str(data.get("name") or data.get("short_name") or ""),
+                sortable_name=str(data.get("sortable_name") or ""),
+                login_id=data.get("login_id"),
+                sis_user_id=data.get("sis_user_id"),
+                email=data.get("email") or data.get("primary_email"),
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise Unavailable(f"Unexpected user record from Canvas: {exc}") from exc
+
+
+@dataclass(frozen=True)
+class TokenGrant:
+    """What the OAuth token endpoint answered."""
+
+    access_token: str
+    refresh_token: str | None
+    expires_at: datetime | None
+    user_id: int
+    user_name: str

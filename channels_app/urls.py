@@ -1,0 +1,11 @@
+from django.urls import path
+
+from channels_app import views
+
+urlpatterns = [
+    path("", views.channels_page, name="channels"),
+    path("add/", views.channel_add_view, name="channel_add"),
+    path("<int:channel_id>/remove/", views.channel_remove_view, name="channel_remove"),
+    path("<int:channel_id>/resend/", views.channel_resend_view, name="channel_resend"),
+    path("push/unregister/", views.push_unregister_view, name="push_unregister"),
+]

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class HelpdeskConfig(AppConfig):
+    """Help-desk staff acting for other users, and the audit log of what they did."""
+
+    name = "helpdesk"
+    verbose_name = "Help desk"

@@ -1,0 +1,159 @@
+"""Help-desk rules: who counts as staff, and how a search for a user is read.
+
+Staff are decided by Canvas alone, from the signed-in user's own token (spec §10): the token must
+see at least one account (`GET /api/v1/accounts` non-empty) and hold `manage_user_logins` on the
+root account. The answer is kept in the server-side session with the time it was checked, so
+pages do not each ask Canvas, and is asked again once it is a few minutes old. Nothing the
+browser sends can change it: the session lives in the database, keyed by the session cookie.
+"""
+
+import logging
+import time
+from dataclasses import asdict, dataclass
+
+from django.contrib.sessions.backends.base import SessionBase
+
+from canvas.client import PER_PAGE, CanvasClient
+from canvas.errors import Forbidden, InsufficientScope, NotFound, ValidationFailed
+from canvas.records import CanvasUser
+
+logger = logging.getLogger("helpdesk")
+
+SESSION_KEY = "helpdesk_staff"
+# Re-ask Canvas well within five minutes, so a revoked admin loses access quickly.
+RECHECK_AFTER_S = 240
+STAFF_PERMISSION = "manage_user_logins"
+# Canvas honours skip_confirmation only for callers with this permission (spec §1.5).
+SKIP_PERMISSION = "manage_students"
+MIN_SEARCH_LENGTH = 3  # Canvas refuses shorter search terms (spec §10)
+EXACT_PREFIXES = ("sis_user_id:", "sis_login_id:")
+
+
+@dataclass(frozen=True)
+class StaffStatus:
+    user_id: int
+    is_staff: bool
+    # What Canvas said about manage_students on the root account. Advisory only: Canvas also
+    # honours the permission from Site Admin, so the add reads back what really happened.
+    can_skip_confirmation: bool
+    checked_at: float
+
+
+def cached_status(
+    session: SessionBase, user_id: int, *, now: float | None = None
+) -> StaffStatus | None:
+    """The stored answer for this user, if it is recent enough to rely on."""
+    data = session.get(SESSION_KEY)
+    if not isinstance(data, dict):
+        return None
+    try:
+        status = StaffStatus(
+            user_id=int(data["user_id"]),
+            is_staff=bool(data["is_staff"]),
+            can_skip_confirmation=bool(data["can_skip_confirmation"]),
+            checked_at=float(data["checked_at"]),
+        )
+    except (KeyError, TypeError, ValueError):
+        return None
+    age = (time.time() if now is None else now) - status.checked_at
+    # A different user signed in on this browser, or the answer is stale (or from the future).
+    if status.user_id != user_id or not 0 <= age < RECHECK_AFTER_S:
+        return None
+    return status
+
+
+def staff_status(session: SessionBase, client: CanvasClient, user_id: int) -> StaffStatus:
+    """Whether `user_id` (the signed-in user, whose token `client` holds) is help-desk staff.
+
+    Canvas failures other than a plain refusal propagate: without an answer nobody is let in,
+    and nothing is stored, so the next request asks again.
+    """
+    status = cached_status(session, user_id)
+    if status is None:
+        status = check_with_canvas(client, user_id)
+        session[SESSION_KEY] = asdict(status)
+    return status
+
+
+def check_with_canvas(client: CanvasClient, user_id: int) -> StaffStatus:
+    now = time.time()
+    denied = StaffStatus(user_id, is_staff=False, can_skip_confirmation=False, checked_at=now)
+    try:
+        # Students and teachers get [] here: one cheap call settles most users.
+        if not client.list_accounts():
+            return denied
+        rights = client.account_permissions("self", [STAFF_PERMISSION, SKIP_PERMISSION])
+    except InsufficientScope:
+        logger.warning(
+            "help-desk check impossible: the developer key lacks the account scopes "
+            "(url:GET|/api/v1/accounts and url:GET|/api/v1/accounts/:account_id/permissions)"
+        )
+        return denied
+    except (Forbidden, NotFound):
+        return denied
+    return StaffStatus(
+        user_id,
+        is_staff=rights[STAFF_PERMISSION],
+        can_skip_confirmation=rights[SKIP_PERMISSION],
+        checked_at=now,
+    )
+
+
+# --- finding a user -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    users: list[CanvasUser]
+    # Said instead of, or as well as, the results (too short, nothing found).
+    message: str = ""
+
+
+TOO_SHORT = (
+    f"Type at least {MIN_SEARCH_LENGTH} characters: Canvas does not search with fewer. "
+    "For a shorter identifier, search for the exact one instead: a Canvas user number "
+    "(such as 42), sis_user_id:AB or sis_login_id:jo."
+)
+
+
+SEARCH_PAGE_SIZE = PER_PAGE
+
+
+def find_users(client: CanvasClient, query: str) -> SearchResult:
+    """Users matching a name, login id, email or SIS id, or exactly one identifier.
+
+    `sis_user_id:X` and `sis_login_id:X` ask Canvas for that one user (spec §1.2). A number is
+    also tried as a Canvas user id, since people read those off Canvas URLs.
+    """
+    term = query.strip()
+    if not term:
+        return SearchResult([])
+    if term.lower().startswith(EXACT_PREFIXES):
+        kind, _, value = term.partition(":")
+        if not value.strip():
+            return SearchResult([], f"Add the identifier after “{kind}:”.")
+        exact = _exact_user(client, f"{kind.lower()}:{value.strip()}")
+        return SearchResult(exact, "" if exact else f"No user has {kind} “{value.strip()}”.")
+    found = _exact_user(client, term) if term.isdigit() else []
+    if len(term) < MIN_SEARCH_LENGTH:
+        return SearchResult(found, "" if found else TOO_SHORT)
+    try:
+        matches = client.search_users("self", term)
+    except ValidationFailed:
+        # Canvas has its own length rule (it counts differently for some scripts).
+        return SearchResult(found, "" if found else TOO_SHORT)
+    known = {user.id for user in found}
+    found += [user for user in matches if user.id not in known]
+    if len(matches) >= SEARCH_PAGE_SIZE:
+        return SearchResult(
+            found, f"Showing the first {SEARCH_PAGE_SIZE} matches. Type more to narrow the search."
+        )
+    return SearchResult(found, "" if found else f"No user matches “{term}”.")
+
+
+def _exact_user(client: CanvasClient, ref: str) -> list[CanvasUser]:
+    try:
+        return [client.get_user(ref)]
+    except NotFound:
+        # Canvas also answers 404 for users the caller may not see (spec §5.1).
+        return []

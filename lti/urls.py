@@ -1,0 +1,11 @@
+from django.urls import path
+
+from lti import views
+
+urlpatterns = [
+    path("config.json", views.config_json, name="lti_config"),
+    path("jwks", views.jwks, name="lti_jwks"),
+    path("login", views.login, name="lti_login"),
+    path("launch", views.launch, name="lti_launch"),
+    path("continue/<str:key>/", views.continue_launch, name="lti_continue"),
+]

@@ -1,0 +1,69 @@
+"""Housekeeping for cron: expired sessions and Canvas tokens nobody has used for a while.
+
+Safe to run on any one machine at any time and as often as you like (e.g. hourly). A token's
+`updated_at` moves on every refresh, which happens within an hour of any use, so a token untouched
+for N days belongs to someone who has not used the portal for N days; they simply sign in again.
+"""
+
+from datetime import timedelta
+from importlib import import_module
+from typing import Any
+
+from django.apps import apps
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandParser
+from django.utils import timezone
+
+from accounts.models import CanvasToken
+
+DEFAULT_TOKEN_DAYS = 30
+
+
+class Command(BaseCommand):
+    help = "Delete expired sessions and Canvas tokens not used or refreshed for --token-days."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--token-days",
+            type=int,
+            default=DEFAULT_TOKEN_DAYS,
+            help=f"Delete tokens untouched for this many days (default {DEFAULT_TOKEN_DAYS}).",
+        )
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Only count what would be deleted."
+        )
+
+    def handle(self, *args: Any, token_days: int, dry_run: bool = False, **options: Any) -> None:
+        if token_days < 1:
+            self.stderr.write("--token-days must be at least 1.")
+            raise SystemExit(2)
+        sessions = self._expired_sessions(dry_run=dry_run)
+        cutoff = timezone.now() - timedelta(days=token_days)
+        stale = CanvasToken.objects.filter(updated_at__lt=cutoff)
+        # One DELETE ... WHERE: a token being refreshed right now holds its row lock and gets a
+        # new updated_at, so PostgreSQL re-checks the condition and leaves it alone.
+        tokens = stale.count() if dry_run else stale.delete()[0]
+        launches = _expired_lti_launches(dry_run=dry_run)
+        verb = "Would delete" if dry_run else "Deleted"
+        self.stdout.write(
+            f"{verb} {sessions} expired session(s), {tokens} token(s) "
+            f"untouched for {token_days} day(s) and {launches} expired LTI launch record(s)."
+        )
+
+    def _expired_sessions(self, *, dry_run: bool) -> int | str:
+        store = import_module(settings.SESSION_ENGINE).SessionStore
+        if not hasattr(store, "get_model_class"):
+            # Not database sessions: let the engine do what it can (cache entries expire alone).
+            if not dry_run:
+                store.clear_expired()
+            return "all"
+        expired = store.get_model_class().objects.filter(expire_date__lt=timezone.now())
+        return expired.count() if dry_run else expired.delete()[0]
+
+
+def _expired_lti_launches(*, dry_run: bool) -> int:
+    if not apps.is_installed("lti"):
+        return 0
+    from lti import state  # only importable when the optional app is installed
+
+    return state.prune_expired(dry_run=dry_run)
