@@ -28,6 +28,7 @@ test: $(STAMP)
 	@bash scripts/check_browser.sh
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/pytest
 
 # Production: collect the hashed static files, apply migrations, then gunicorn with the repo's
@@ -45,6 +46,7 @@ bench: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 format: $(STAMP)
 	$(BIN)/ruff format .

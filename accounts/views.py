@@ -1,7 +1,5 @@
 """Signing in with Canvas (OAuth2 authorization code + PKCE) and signing out."""
 
-import contextlib
-
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -9,11 +7,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts import tokens
 from accounts.session import current_user, safe_next, sign_in
-from accounts.tokens import StoredToken
+from accounts.signals import user_signed_in
 from canvas import oauth
-from canvas.client import CanvasClient
 from canvas.errors import CanvasError, OAuthFailed
-from helpdesk import staff as helpdesk
 
 PENDING = "oauth_pending"
 # Sign-ins started but not finished (several tabs); older ones are dropped.
@@ -112,12 +108,7 @@ def oauth_callback(request: HttpRequest) -> HttpResponse:
         )
     tokens.store_grant(grant)
     sign_in(request, user_id=grant.user_id, name=grant.user_name)
-    # Learn once whether to offer the help desk (one call; students get "no" from Canvas at
-    # once). Access to help-desk pages is checked again there, whatever this says.
-    with contextlib.suppress(CanvasError):
-        helpdesk.staff_status(
-            request.session, CanvasClient(StoredToken(grant.user_id)), grant.user_id
-        )
+    user_signed_in.send(sender=oauth_callback, request=request, user_id=grant.user_id)
     return redirect(flow["next"])
 
 

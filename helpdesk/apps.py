@@ -6,3 +6,6 @@ class HelpdeskConfig(AppConfig):
 
     name = "helpdesk"
     verbose_name = "Help desk"
+
+    def ready(self) -> None:
+        from helpdesk import receivers  # noqa: F401  (connects the sign-in receiver)

@@ -62,6 +62,15 @@ def cached_status(
     return status
 
 
+def offers_link(session: SessionBase, user_id: int) -> bool:
+    """Whether the header may offer the help desk: only from an answer already stored, so a page
+    view costs no Canvas call. Advisory: the help-desk pages check again."""
+    data = session.get(SESSION_KEY)
+    return (
+        isinstance(data, dict) and data.get("is_staff") is True and data.get("user_id") == user_id
+    )
+
+
 def staff_status(session: SessionBase, client: CanvasClient, user_id: int) -> StaffStatus:
     """Whether `user_id` (the signed-in user, whose token `client` holds) is help-desk staff.
 

@@ -192,6 +192,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.portal",
+                "helpdesk.context_processors.helpdesk",
             ],
         },
     },
