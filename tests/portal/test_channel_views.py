@@ -213,6 +213,7 @@ def test_numbers_that_cannot_receive_texts_are_refused_in_words_and_kept(
         "/channels/add/", {"channel_type": "sms", "address": address}, headers=HTMX
     )
     html = response.content.decode()
+    assert 'id="address-error"' in html, "the number was accepted"
     error = html.split('id="address-error">')[1].split("</p>")[0]
     assert error == f"{message} Enter a mobile number that can receive text messages."
     assert f'value="{address}"' in html

@@ -155,8 +155,13 @@ def test_secure_session_and_csrf_cookies_carry_host_prefixed_names() -> None:
 
 @pytest.mark.parametrize(
     "env",
-    [{"DJANGO_DEBUG": "true"}, {"DJANGO_SECURE_COOKIES": "false"}],
-    ids=["development", "cookies-not-secure"],
+    [
+        {"DJANGO_DEBUG": "true"},
+        # LTI makes the cookies Secure even in development; the demo still runs over http.
+        {"DJANGO_DEBUG": "true", **LTI_ENV},
+        {"DJANGO_SECURE_COOKIES": "false"},
+    ],
+    ids=["development", "development-with-lti", "cookies-not-secure"],
 )
 def test_cookies_sent_over_plain_http_keep_their_plain_names(env: dict[str, str]) -> None:
     """Browsers drop a `__Host-` cookie that is not Secure, which would break sign-in."""
