@@ -1,14 +1,75 @@
 """Input checks done before anything is sent to Canvas, with messages a student understands."""
 
+from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
+import idna
 import phonenumbers
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from phonenumbers import PhoneNumberType
 
 CHANNEL_TYPE_CHOICES = [("email", "Email"), ("sms", "Text message (SMS)")]
+
+# Types that can receive a text message. US and Canadian numbers do not tell a mobile from a
+# landline, so phonenumbers calls every one of them FIXED_LINE_OR_MOBILE: that must stay allowed.
+TEXTABLE_TYPES = frozenset({PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE})
+# Whole sentences per refused type (a later issue translates them; none is assembled).
+NOT_MOBILE_MESSAGES = {
+    PhoneNumberType.PREMIUM_RATE: (
+        "That looks like a premium-rate number. "
+        "Enter a mobile number that can receive text messages."
+    ),
+    PhoneNumberType.TOLL_FREE: (
+        "That looks like a toll-free number. Enter a mobile number that can receive text messages."
+    ),
+    PhoneNumberType.SHARED_COST: (
+        "That looks like a shared-cost number. "
+        "Enter a mobile number that can receive text messages."
+    ),
+    PhoneNumberType.FIXED_LINE: (
+        "That looks like a landline number. Enter a mobile number that can receive text messages."
+    ),
+    PhoneNumberType.VOIP: (
+        "That looks like an internet phone (VoIP) number. "
+        "Enter a mobile number that can receive text messages."
+    ),
+    PhoneNumberType.PAGER: (
+        "That looks like a pager number. Enter a mobile number that can receive text messages."
+    ),
+}
+OTHER_NOT_MOBILE_MESSAGE = (
+    "That does not look like a mobile number. Enter a mobile number that can receive text messages."
+)
+
+
+@dataclass(frozen=True)
+class PhoneExamples:
+    """Example mobile numbers the form itself accepts, so the hint never contradicts it."""
+
+    local: str  # in the default region, written as people there write it
+    international: str  # another country's, with its country code
+
+
+@cache
+def phone_examples(region: str) -> PhoneExamples:
+    other = "US" if region == "GB" else "GB"
+
+    def example(in_region: str) -> phonenumbers.PhoneNumber:
+        number = phonenumbers.example_number_for_type(in_region, PhoneNumberType.MOBILE)
+        if number is None:  # a region phonenumbers does not know: fall back to the US
+            number = phonenumbers.example_number_for_type("US", PhoneNumberType.MOBILE)
+        return number
+
+    return PhoneExamples(
+        local=phonenumbers.format_number(example(region), phonenumbers.PhoneNumberFormat.NATIONAL),
+        international=phonenumbers.format_number(
+            example(other), phonenumbers.PhoneNumberFormat.INTERNATIONAL
+        ),
+    )
 
 
 class AddChannelForm(forms.Form):
@@ -26,38 +87,80 @@ class AddChannelForm(forms.Form):
         error_messages={"required": "Enter the email address or mobile number to add."},
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
+    # The ASCII address the user agreed to store, ticked on the confirmation step an address with a
+    # non-ASCII domain gets (a look-alike of a known domain shows up in its punycode form).
+    confirm_address = forms.CharField(required=False, max_length=254)
+
+    # Set when the address needs that confirmation: the ASCII form Canvas would store.
+    ascii_to_confirm: str = ""
+
+    @property
+    def phone_examples(self) -> PhoneExamples:
+        return phone_examples(settings.PHONE_DEFAULT_REGION)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         channel_type, address = cleaned.get("channel_type"), cleaned.get("address")
         if not channel_type or not address:
             return cleaned
-        if channel_type == "email":
-            try:
-                validate_email(address)
-            except ValidationError:
-                self.add_error("address", "Enter a complete email address, like name@example.com.")
-        else:
-            normalised = normalise_phone(address)
-            if normalised is None:
-                self.add_error(
-                    "address",
-                    "Enter a mobile number Canvas can text, like (202) 555-0143 "
-                    "or +44 7700 900123 with the country code.",
-                )
+        try:
+            if channel_type == "email":
+                cleaned["address"] = self._email(address, cleaned.get("confirm_address") or "")
             else:
-                cleaned["address"] = normalised
+                cleaned["address"] = mobile_number(address, self.phone_examples)
+        except ValidationError as error:
+            self.add_error("address", error)
         return cleaned
 
+    def _email(self, address: str, confirmed: str) -> str:
+        stored = ascii_email(address)
+        if stored == address:
+            return stored
+        if confirmed != stored:
+            self.ascii_to_confirm = stored
+            raise ValidationError(
+                f"This address uses letters outside the English alphabet. Canvas will store "
+                f"this address as {stored}. Add it?",
+                code="confirm_ascii",
+            )
+        return stored
 
-def normalise_phone(text: str) -> str | None:
-    """E.164 (+12025550143) for a valid number, read in the configured default region."""
+
+def ascii_email(address: str) -> str:
+    """The address as Canvas stores it: a non-ASCII domain in its punycode (IDNA 2008) form.
+
+    Canvas accepts ASCII addresses only; the student confirms the converted form before it is
+    added, because a domain such as gmail.com spelled with a Cyrillic a reads as the familiar one.
+    """
+    invalid = ValidationError("Enter a complete email address, like name@example.com.")
+    local, _, domain = address.rpartition("@")
+    if not domain.isascii():
+        try:
+            domain = idna.encode(domain, uts46=True).decode("ascii")
+        except idna.IDNAError:
+            raise invalid from None
+    stored = f"{local}@{domain}"
+    try:
+        validate_email(stored)
+    except ValidationError:
+        raise invalid from None
+    return stored
+
+
+def mobile_number(text: str, examples: PhoneExamples) -> str:
+    """E.164 (+12025550143) for a number that can receive texts, read in the default region."""
     try:
         number = phonenumbers.parse(text, settings.PHONE_DEFAULT_REGION)
     except phonenumbers.NumberParseException:
-        return None
-    if not phonenumbers.is_valid_number(number):
-        return None
+        number = None
+    if number is None or not phonenumbers.is_valid_number(number):
+        raise ValidationError(
+            f"Enter a mobile number Canvas can text, like {examples.local} "
+            f"or {examples.international} with the country code."
+        )
+    kind = phonenumbers.number_type(number)
+    if kind not in TEXTABLE_TYPES:
+        raise ValidationError(NOT_MOBILE_MESSAGES.get(kind, OTHER_NOT_MOBILE_MESSAGE))
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 

@@ -15,6 +15,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
+from portal import config_safety
 from portal.logging import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -47,9 +48,7 @@ def required(name: str, debug_default: str | None = None) -> str:
     )
 
 
-SECRET_KEY = required(
-    "DJANGO_SECRET_KEY", debug_default="development-only-secret-key-not-for-production"
-)
+SECRET_KEY = required("DJANGO_SECRET_KEY", debug_default=config_safety.DEVELOPMENT_SECRET_KEY)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("The environment variable DJANGO_ALLOWED_HOSTS is not set.")
@@ -139,6 +138,26 @@ if LTI_ENABLED and not (LTI_DEPLOYMENT_IDS and (LTI_TOOL_PRIVATE_KEY or DEBUG)):
         "LTI_ISSUER and LTI_CLIENT_ID are set, so LTI_DEPLOYMENT_IDS and LTI_TOOL_PRIVATE_KEY "
         "must be set too (see docs/lti.md)."
     )
+
+# --- Configuration safety (portal/config_safety.py) -----------------------------------------------
+
+# Production refuses a weak or published DJANGO_SECRET_KEY; every run refuses a malformed Fernet or
+# LTI key. Each refusal names the variable, never its value.
+config_safety.refuse_unsafe_secrets(
+    debug=DEBUG,
+    secret_key=SECRET_KEY,
+    token_keys=TOKEN_ENCRYPTION_KEYS,
+    lti_private_key=LTI_TOOL_PRIVATE_KEY,
+)
+# The secrets a DEBUG run takes from public defaults: the start-up check (channels_app/checks.py)
+# names them, so a development server exposed by mistake does not pass silently.
+DEVELOPMENT_DEFAULTS = (
+    config_safety.development_defaults(
+        dict(os.environ), secret_key=SECRET_KEY, lti_enabled=LTI_ENABLED
+    )
+    if DEBUG
+    else []
+)
 
 # --- Django -------------------------------------------------------------------------------------
 
@@ -250,6 +269,14 @@ if LTI_ENABLED:
     SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "None"
     SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
 CSRF_COOKIE_HTTPONLY = True
+# `__Host-` names: browsers accept such a cookie only when it is Secure, Path=/ and has no Domain,
+# so a sibling subdomain or a plain-http page cannot plant or overwrite the session or CSRF
+# cookie. Development over http (DEBUG) keeps the plain names, which browsers would otherwise drop.
+COOKIE_NAME_PREFIX = "__Host-" if SESSION_COOKIE_SECURE and CSRF_COOKIE_SECURE and not DEBUG else ""
+SESSION_COOKIE_NAME = f"{COOKIE_NAME_PREFIX}sessionid"
+CSRF_COOKIE_NAME = f"{COOKIE_NAME_PREFIX}csrftoken"
+SESSION_COOKIE_PATH = CSRF_COOKIE_PATH = "/"
+SESSION_COOKIE_DOMAIN = CSRF_COOKIE_DOMAIN = None
 CSRF_FAILURE_VIEW = "portal.views.errors.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

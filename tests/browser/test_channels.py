@@ -220,3 +220,23 @@ def test_session_expiry_during_htmx_action(ada: BrowserUI, portal: EmulatorProce
     ada.htmx(page.get_by_role("button", name=f"Remove {PERSONAL}").click)
     ada.htmx(page.get_by_role("button", name=f"Yes, remove {PERSONAL}").click)
     expect(ada.status_region()).to_have_text(f"Removed {PERSONAL}.")
+
+
+def test_an_address_with_a_non_ascii_domain_is_added_only_once_its_stored_form_is_ticked(
+    ada: BrowserUI, portal: EmulatorProcess
+) -> None:
+    typed, stored = "ada@bücher.example", "ada@xn--bcher-kva.example"
+    ada.add(typed)
+    confirm = ada.page.get_by_role("checkbox", name=f"Yes, add it as {stored}")
+    expect(confirm).to_be_focused()
+    expect(confirm).to_have_accessible_description(
+        f"This address uses letters outside the English alphabet. Canvas will store this "
+        f"address as {stored}. Add it?"
+    )
+    expect(ada.address_field).to_have_value(typed)
+    assert emulator_channel(portal, stored) is None
+
+    confirm.check()
+    ada.htmx(lambda: ada.page.get_by_role("button", name="Add", exact=True).click())
+    expect(ada.row(stored)).to_be_focused()
+    assert emulator_channel(portal, stored)["workflow_state"] == "unconfirmed"

@@ -1,6 +1,9 @@
 """The same flows with the keyboard only: Tab, Shift+Tab, Enter, Space and Escape."""
 
+from django.conf import settings
 from playwright.sync_api import Locator, expect
+
+from channels_app.forms import phone_examples
 
 from .helpers import BrowserUI
 
@@ -35,9 +38,11 @@ def test_keyboard_only(ada: BrowserUI) -> None:
     expect(ada.address_field).to_be_focused()
     ada.htmx(lambda: page.keyboard.press("Enter"))
     expect(ada.address_field).to_be_focused()
+    examples = phone_examples(settings.PHONE_DEFAULT_REGION)
     expect(ada.address_field).to_have_accessible_description(
-        "For text messages, enter a mobile number such as (202) 555-0143; add the country code "
-        "for other countries (+44 7700 900123). Enter the email address or mobile number to add."
+        f"For text messages, enter a mobile number such as {examples.local}; add the country "
+        f"code for other countries ({examples.international}). "
+        "Enter the email address or mobile number to add."
     )
     page.keyboard.type("keys@example.com")
     ada.htmx(lambda: page.keyboard.press("Enter"))

@@ -87,8 +87,9 @@ def test_state_cookie_is_cross_site_secure_and_partitioned(lti: Lti, client: Cli
         assert attribute in header
 
 
-def test_lti_settings_make_cookies_usable_in_the_canvas_frame() -> None:
-    env = production_env(**LTI_ENV, LTI_TOOL_PRIVATE_KEY="-----BEGIN PRIVATE KEY-----")
+def test_lti_settings_make_cookies_usable_in_the_canvas_frame(tool_private_key_pem: str) -> None:
+    # A real key: production refuses an unreadable one (tests/production/test_config_safety.py).
+    env = production_env(**LTI_ENV, LTI_TOOL_PRIVATE_KEY=tool_private_key_pem)
     result = manage("shell", "-c", SHOW_SETTINGS, env=env)
     assert result.returncode == 0, result.stderr
     shown = json.loads(result.stdout.strip().splitlines()[-1])

@@ -174,6 +174,111 @@ def test_bad_input_is_explained_next_to_the_field_and_kept(
         assert 'aria-invalid="true"' in html
 
 
+def test_the_example_numbers_in_the_hint_are_numbers_the_form_accepts(page, student, canvas):
+    hint = re.search(r'id="address-hint">([^<]*)<', page.content.decode())
+    assert hint, "no hint next to the address field"
+    examples = re.findall(r"such as ([^;]+);.*\((\+[^)]+)\)", hint.group(1))
+    assert examples, hint.group(1)
+    for example in examples[0]:
+        response = student.post(
+            "/channels/add/", {"channel_type": "sms", "address": example}, headers=HTMX
+        )
+        assert "Added +" in oob_fragment(response, "status-region"), example
+    assert len([c for c in canvas.channels(DEMO_STUDENT) if c["type"] == "sms"]) == 2
+
+
+def test_a_us_number_that_may_be_mobile_or_landline_is_accepted(page, student, canvas):
+    """phonenumbers cannot tell US mobiles from landlines (FIXED_LINE_OR_MOBILE)."""
+    student.post("/channels/add/", {"channel_type": "sms", "address": "201-555-0199"}, headers=HTMX)
+    assert "+12015550199" in [c["address"] for c in canvas.channels(DEMO_STUDENT)]
+
+
+@pytest.mark.parametrize(
+    ("address", "message"),
+    [
+        ("+1 900-234-5678", "That looks like a premium-rate number."),
+        ("+44 901 234 5678", "That looks like a premium-rate number."),
+        ("+1 800-234-5678", "That looks like a toll-free number."),
+        ("+49 180 1 2345", "That looks like a shared-cost number."),
+        ("+44 121 234 5678", "That looks like a landline number."),
+        ("+44 56 1234 5678", "That looks like an internet phone (VoIP) number."),
+        ("+44 76 4012 3456", "That looks like a pager number."),
+        ("+44 70 1234 5678", "That does not look like a mobile number."),
+    ],
+)
+def test_numbers_that_cannot_receive_texts_are_refused_in_words_and_kept(
+    page, student, canvas, address, message
+):
+    response = student.post(
+        "/channels/add/", {"channel_type": "sms", "address": address}, headers=HTMX
+    )
+    html = response.content.decode()
+    assert 'id="address-error"' in html, "the number was accepted"
+    error = html.split('id="address-error">')[1].split("</p>")[0]
+    assert error == f"{message} Enter a mobile number that can receive text messages."
+    assert f'value="{address}"' in html
+    assert 'aria-invalid="true"' in html
+    assert canvas_calls(canvas) == []
+
+
+IDN = "ada@bücher.example"
+IDN_STORED = "ada@xn--bcher-kva.example"
+LOOK_ALIKE = "ada@gm\u0430il.com"  # the a after "gm" is Cyrillic: it reads as gmail.com
+
+
+@pytest.mark.parametrize(
+    ("address", "stored"),
+    [(IDN, IDN_STORED), (LOOK_ALIKE, "ada@xn--gmil-63d.com")],
+    ids=["accented", "cyrillic-look-alike"],
+)
+def test_an_address_with_a_non_ascii_domain_asks_before_it_is_added(
+    page, student, canvas, address, stored
+):
+    response = student.post(
+        "/channels/add/", {"channel_type": "email", "address": address}, headers=HTMX
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f"Canvas will store this address as {stored}. Add it?" in text_of(response)
+    assert f'value="{address}"' in html  # what the student typed, next to the stored form
+    assert f'name="confirm_address" id="id_confirm_address" value="{stored}"' in html
+    assert canvas_calls(canvas) == []
+    assert stored not in [c["address"] for c in canvas.channels(DEMO_STUDENT)]
+
+
+def test_a_confirmed_non_ascii_address_is_added_in_its_stored_form(page, student, canvas):
+    response = student.post(
+        "/channels/add/",
+        {"channel_type": "email", "address": IDN, "confirm_address": IDN_STORED},
+        headers=HTMX,
+    )
+    assert f"Added {IDN_STORED}" in oob_fragment(response, "status-region")
+    assert canvas_calls(canvas) == [("POST", "/api/v1/users/self/communication_channels")]
+    assert IDN_STORED in [c["address"] for c in canvas.channels(DEMO_STUDENT)]
+
+
+def test_a_non_ascii_address_asks_then_adds_without_javascript(page, student, canvas):
+    asked = student.post("/channels/add/", {"channel_type": "email", "address": IDN})
+    assert asked.status_code == 422
+    assert f"Canvas will store this address as {IDN_STORED}. Add it?" in text_of(asked)
+    assert canvas_calls(canvas) == []
+    added = student.post(
+        "/channels/add/", {"channel_type": "email", "address": IDN, "confirm_address": IDN_STORED}
+    )
+    assert added.status_code == 302
+    assert f"{IDN_STORED} Unconfirmed" in text_of(student.get("/channels/"))
+
+
+def test_a_confirmation_given_for_another_address_does_not_add(page, student, canvas):
+    response = student.post(
+        "/channels/add/",
+        {"channel_type": "email", "address": LOOK_ALIKE, "confirm_address": IDN_STORED},
+        headers=HTMX,
+    )
+    assert "Canvas will store this address as ada@xn--gmil-63d.com. Add it?" in text_of(response)
+    assert canvas_calls(canvas) == []
+
+
 def test_field_error_is_tied_to_the_input(page, student):
     html = student.post(
         "/channels/add/", {"channel_type": "email", "address": "nope"}, headers=HTMX
