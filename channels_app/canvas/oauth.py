@@ -51,20 +51,25 @@ def code_challenge(verifier: str) -> str:
 
 
 class _TokenSession(OAuth2Session):
-    """An OAuth2Session whose calls never follow a redirect.
+    """An OAuth2Session whose calls never follow a redirect, and whose outages stay outages.
 
     The token endpoint is the one place the client secret and the refresh token travel; a
-    redirect there (a misconfigured proxy, a hijacked DNS name, an attacker-controlled Canvas
-    plugin) must not carry them to another host. A 3xx is a failed call, not a hop.
+    redirect there (a misconfigured proxy, a hijacked DNS name) must not carry them to another
+    host, so a 3xx is a failed call, not a hop. And oauthlib reads any answer without an access
+    token as a refusal (MissingTokenError, "400"): a 5xx or throttled answer is typed here first,
+    so a Canvas outage never makes the portal throw away a good refresh token.
     """
 
-    def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> requests.Response:  # type: ignore[override]
+    def request(  # type: ignore[override]
+        self, method: str, url: str, *args: Any, **kwargs: Any
+    ) -> requests.Response:
         kwargs["allow_redirects"] = False
         response = super().request(method, url, *args, **kwargs)
-        if 300 <= response.status_code < 400:
-            raise Unavailable(
-                "Canvas's token endpoint answered with a redirect", status=response.status_code
-            )
+        status = response.status_code
+        if 300 <= status < 400:
+            raise Unavailable("Canvas's token endpoint answered with a redirect", status=status)
+        if status >= 500 or status in (403, 429):
+            http.raise_for_status(response)  # Throttled, Forbidden or Unavailable
         return response
 
 
@@ -96,7 +101,8 @@ def _token_endpoint(refused: Callable[[OAuth2Error], CanvasError]) -> Iterator[N
 
     `refused` turns Canvas's OAuth error answer into the error the caller should see.
     """
-    started, status = time.monotonic(), "error"
+    started = time.monotonic()
+    status: int | str = "error"
     try:
         yield
         status = 200
@@ -120,7 +126,7 @@ def exchange_code(*, code: str, redirect_uri: str, verifier: str) -> TokenGrant:
     """
     oauth = _session(redirect_uri)
     with _token_endpoint(
-        lambda exc: OAuthFailed(exc.error, exc.description or "", status=exc.status_code)
+        lambda exc: OAuthFailed(exc.error or "", exc.description or "", status=exc.status_code)
     ):
         token = oauth.fetch_token(
             http.canvas_url(TOKEN_PATH),

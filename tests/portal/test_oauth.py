@@ -2,6 +2,7 @@
 
 import json
 import threading
+import time
 from collections.abc import Iterator
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -15,6 +16,7 @@ from django.test import Client
 from django.utils import timezone
 
 from channels_app.models import CanvasToken
+from channels_app.tokens import StoredToken
 from tests.conftest import DEMO_STUDENT, authorize, canvas_browser, sign_in
 
 pytestmark = pytest.mark.django_db
@@ -341,9 +343,9 @@ def test_a_redirect_from_the_token_endpoint_is_not_followed_during_sign_in(
     callback = authorize(canvas, client, DEMO_STUDENT)
     canvas.faults(next=[{"redirect": thief.url, "status": status}])
     response = client.get(callback)
+    assert thief.received == []
     assert response.status_code == 503
     assert "Canvas did not answer, so we could not sign you in" in response.content.decode()
-    assert thief.received == []
     assert not CanvasToken.objects.exists()
 
 
@@ -355,8 +357,8 @@ def test_a_redirect_from_the_token_endpoint_is_not_followed_during_a_refresh(
     canvas.clear_requests()
     canvas.faults(next=[{"redirect": thief.url, "status": 307}])
     response = student.get("/channels/")
-    assert response.status_code == 503
     assert thief.received == []
+    assert response.status_code == 503
     assert [(r["method"], r["path"], r["status"]) for r in canvas.requests_log()] == [
         ("POST", "/login/oauth2/token", 307)
     ]
@@ -455,3 +457,48 @@ def test_at_most_five_sign_ins_under_way_are_kept_per_browser(canvas, client):
     for _ in range(8):
         client.get("/login/")
     assert len(client.session["oauth_pending"]) == 5
+
+
+# --- refreshing holds no database lock while Canvas answers ------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_token_refresh_leaves_the_database_writable_while_canvas_answers(canvas, client):
+    """On SQLite a transaction holds the one database-wide write lock: a refresh done inside
+    one would stall every other request's writes (sign-ins, sessions) for as long as Canvas
+    takes to answer."""
+    sign_in(canvas, client, DEMO_STUDENT)
+    stale = _stored_access_token()
+    canvas.faults(latency_ms=800)
+    outcome: dict[str, str] = {}
+
+    def refresh() -> None:
+        try:
+            outcome["token"] = StoredToken(DEMO_STUDENT).renew(rejected=stale)
+        finally:
+            connection.close()
+
+    refreshing = threading.Thread(target=refresh)
+    refreshing.start()
+    time.sleep(0.3)  # the refresh is now waiting for Canvas
+    started = time.monotonic()
+    Session.objects.create(session_key="w" * 32, session_data="", expire_date=timezone.now())
+    write_took = time.monotonic() - started
+    still_refreshing = refreshing.is_alive()
+    refreshing.join(10)
+    canvas.faults(latency_ms=0)
+
+    assert still_refreshing, "the write must happen while Canvas is still answering"
+    assert write_took < 0.2
+    assert outcome["token"] not in ("", stale)
+    assert _stored_access_token() == outcome["token"]
+
+
+def test_a_canvas_outage_during_a_refresh_keeps_the_token_for_later(canvas, student):
+    CanvasToken.objects.update(expires_at=timezone.now() - timedelta(minutes=5))
+    before = CanvasToken.objects.get().refresh_token
+    canvas.faults(next=[{"status": 503}])
+    response = student.get("/channels/")
+    assert response.status_code == 503
+    assert CanvasToken.objects.get().refresh_token == before
+    assert student.get("/channels/").status_code == 200  # Canvas is back: refreshed, shown
