@@ -16,6 +16,11 @@ class CanvasToken(models.Model):
     expires_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Refresh claim (accounts/tokens.py): who is refreshing this token right now, and until
+    # when the claim holds. A claim, not a row lock, so no transaction stays open (and on SQLite
+    # no database write lock is held) while Canvas answers the refresh.
+    refresh_claim = models.CharField(max_length=32, blank=True, default="")
+    refresh_claimed_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         # Index names from before the app split (accounts/migrations/0001).

@@ -1,4 +1,11 @@
-"""Signing in with Canvas (OAuth2 authorization code + PKCE) and signing out."""
+"""Signing in with Canvas (OAuth2 authorization code + PKCE) and signing out.
+
+`/login/` and `/oauth/callback/` answer anonymous visitors, so they check what they are sent
+before writing anything, and what they keep in the session is small and bounded: per sign-in
+under way, the PKCE verifier and where to go afterwards, for at most MAX_PENDING sign-ins.
+"""
+
+import re
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -9,11 +16,19 @@ from accounts import tokens
 from accounts.session import current_user, safe_next, sign_in
 from accounts.signals import user_signed_in
 from canvas import oauth
-from canvas.errors import CanvasError, OAuthFailed
+from canvas.errors import CanvasError, OAuthFailed, TokenWithoutUser
 
 PENDING = "oauth_pending"
 # Sign-ins started but not finished (several tabs); older ones are dropped.
 MAX_PENDING = 5
+# A `next` longer than this is not a page of this portal; the default page is used instead.
+MAX_NEXT = 1000
+# Our states are 43 URL-safe characters (oauth.new_state); Canvas's codes are 128 hex
+# characters (spec §3.1); OAuth error codes are short snake_case words. Anything else is refused
+# before the session is read or written.
+STATE_FORMAT = re.compile(r"[A-Za-z0-9_-]{20,64}")
+CODE_FORMAT = re.compile(r"[A-Za-z0-9._~-]{1,512}")
+ERROR_FORMAT = re.compile(r"[a-z_]{1,64}")
 
 
 def callback_uri(request: HttpRequest) -> str:
@@ -29,7 +44,10 @@ def landing(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def login(request: HttpRequest) -> HttpResponse:
-    next_path = safe_next(request, request.GET.get("next"), reverse("channels"))
+    requested = request.GET.get("next")
+    if requested and len(requested) > MAX_NEXT:
+        requested = None
+    next_path = safe_next(request, requested, reverse("channels"))
     state, verifier = oauth.new_state(), oauth.new_code_verifier()
     pending = dict(request.session.get(PENDING, {}))
     pending[state] = {"verifier": verifier, "next": next_path}
@@ -45,13 +63,29 @@ def _sign_in_problem(
     return render(request, "auth_error.html", {"title": title, "message": message}, status=status)
 
 
+def _take_flow(request: HttpRequest, state: str) -> dict[str, str] | None:
+    """The sign-in this state belongs to, removed from the session (a state works once).
+
+    The session is written only when the state is well-formed and known, so a stranger's
+    request to the callback changes nothing here.
+    """
+    if not STATE_FORMAT.fullmatch(state):
+        return None
+    pending = request.session.get(PENDING)
+    if not isinstance(pending, dict) or state not in pending:
+        return None
+    pending = dict(pending)
+    flow = pending.pop(state)
+    request.session[PENDING] = pending
+    return flow if isinstance(flow, dict) else None
+
+
 @require_GET
 def oauth_callback(request: HttpRequest) -> HttpResponse:
-    state = request.GET.get("state", "")
-    pending = dict(request.session.get(PENDING, {}))
-    flow = pending.pop(state, None) if state else None
-    request.session[PENDING] = pending
+    flow = _take_flow(request, request.GET.get("state", ""))
     error = request.GET.get("error")
+    if error and not ERROR_FORMAT.fullmatch(error):
+        error = "unrecognised_error"
     if error == "access_denied":
         return _sign_in_problem(
             request,
@@ -83,6 +117,16 @@ def oauth_callback(request: HttpRequest) -> HttpResponse:
             status=400,
         )
     code = request.GET.get("code", "")
+    if not CODE_FORMAT.fullmatch(code):
+        return _sign_in_problem(
+            request,
+            title="This sign-in has expired",
+            message=(
+                "Canvas's answer to this sign-in was incomplete, so for your safety we did not "
+                "use it. Please start again."
+            ),
+            status=400,
+        )
     try:
         grant = oauth.exchange_code(
             code=code, redirect_uri=callback_uri(request), verifier=flow["verifier"]
@@ -97,6 +141,17 @@ def oauth_callback(request: HttpRequest) -> HttpResponse:
             ),
             status=400,
         )
+    except TokenWithoutUser:
+        return _sign_in_problem(
+            request,
+            title="Canvas did not say who you are",
+            message=(
+                "Canvas accepted the sign-in but did not tell us which Canvas account is yours, "
+                "so we did not sign you in or keep anything. Please try again; if it keeps "
+                "happening, tell your help desk."
+            ),
+            status=502,
+        )
     except CanvasError:
         return _sign_in_problem(
             request,
@@ -106,9 +161,10 @@ def oauth_callback(request: HttpRequest) -> HttpResponse:
             ),
             status=503,
         )
-    tokens.store_grant(grant)
-    sign_in(request, user_id=grant.user_id, name=grant.user_name)
-    user_signed_in.send(sender=oauth_callback, request=request, user_id=grant.user_id)
+    row = tokens.store_grant(grant)
+    user_id = row.canvas_user_id
+    sign_in(request, user_id=user_id, name=grant.user_name)
+    user_signed_in.send(sender=oauth_callback, request=request, user_id=user_id)
     return redirect(flow["next"])
 
 

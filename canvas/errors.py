@@ -65,3 +65,10 @@ class OAuthFailed(CanvasError):
         super().__init__(f"{error}: {description}" if description else error, status=status)
         self.error = error
         self.description = description
+
+
+class TokenWithoutUser(CanvasError):
+    """The token endpoint answered without a `user` object holding an integer id (spec §3.3).
+
+    Storing such a token would file it under a made-up user, so it is refused.
+    """

@@ -5,10 +5,13 @@ requests-oauthlib pitfalls handled here:
   the redirect and the callback, so the verifier is made here and kept in the user's session.
 * `auto_refresh_url` would copy the failing call's params into the refresh request, so
   refreshing is explicit (`refresh`).
+* requests follows redirects by default, and a 307/308 makes it re-send the body (client secret,
+  code, refresh token) to wherever the redirect points; token calls never follow redirects.
 """
 
 import base64
 import hashlib
+import logging
 import secrets
 import time
 from collections.abc import Callable, Iterator
@@ -16,16 +19,21 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import requests
 from django.conf import settings
 from oauthlib.oauth2 import OAuth2Error
 from requests_oauthlib import OAuth2Session
 
 from canvas import http
-from canvas.errors import CanvasError, NotAuthenticated, OAuthFailed, Unavailable
+from canvas.errors import CanvasError, NotAuthenticated, OAuthFailed, TokenWithoutUser, Unavailable
 from canvas.records import TokenGrant
 
 AUTHORIZE_PATH = "/login/oauth2/auth"
 TOKEN_PATH = "/login/oauth2/token"  # noqa: S105 - a URL path, not a secret
+# The longest user name kept; Canvas has no limit and the session should not carry a novel.
+MAX_USER_NAME = 255
+
+logger = logging.getLogger("canvas")
 
 
 def new_state() -> str:
@@ -42,8 +50,31 @@ def code_challenge(verifier: str) -> str:
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
 
 
+class _TokenSession(OAuth2Session):
+    """An OAuth2Session whose calls never follow a redirect, and whose outages stay outages.
+
+    The token endpoint is the one place the client secret and the refresh token travel; a
+    redirect there (a misconfigured proxy, a hijacked DNS name) must not carry them to another
+    host, so a 3xx is a failed call, not a hop. And oauthlib reads any answer without an access
+    token as a refusal (MissingTokenError, "400"): a 5xx or throttled answer is typed here first,
+    so a Canvas outage never makes the portal throw away a good refresh token.
+    """
+
+    def request(  # type: ignore[override]
+        self, method: str, url: str, *args: Any, **kwargs: Any
+    ) -> requests.Response:
+        kwargs["allow_redirects"] = False
+        response = super().request(method, url, *args, **kwargs)
+        status = response.status_code
+        if 300 <= status < 400:
+            raise Unavailable("Canvas's token endpoint answered with a redirect", status=status)
+        if status >= 500 or status in (403, 429):
+            http.raise_for_status(response)  # Throttled, Forbidden or Unavailable
+        return response
+
+
 def _session(redirect_uri: str | None = None, state: str | None = None) -> OAuth2Session:
-    oauth = OAuth2Session(
+    oauth = _TokenSession(
         client_id=settings.CANVAS_CLIENT_ID,
         redirect_uri=redirect_uri,
         scope=settings.CANVAS_SCOPES or None,
@@ -70,13 +101,17 @@ def _token_endpoint(refused: Callable[[OAuth2Error], CanvasError]) -> Iterator[N
 
     `refused` turns Canvas's OAuth error answer into the error the caller should see.
     """
-    started, status = time.monotonic(), "error"
+    started = time.monotonic()
+    status: int | str = "error"
     try:
         yield
         status = 200
     except OAuth2Error as exc:
         status = exc.status_code
         raise refused(exc) from exc
+    except CanvasError as exc:
+        status = exc.status or "error"
+        raise
     except (OSError, ValueError) as exc:
         raise Unavailable("Canvas's token endpoint did not answer properly") from exc
     finally:
@@ -84,9 +119,14 @@ def _token_endpoint(refused: Callable[[OAuth2Error], CanvasError]) -> Iterator[N
 
 
 def exchange_code(*, code: str, redirect_uri: str, verifier: str) -> TokenGrant:
+    """Trade the callback's code for tokens.
+
+    `replace_tokens=1` makes Canvas delete this user's other tokens for this developer key
+    (spec §3.3): signing in again must not leave the previous token alive at Canvas.
+    """
     oauth = _session(redirect_uri)
     with _token_endpoint(
-        lambda exc: OAuthFailed(exc.error, exc.description or "", status=exc.status_code)
+        lambda exc: OAuthFailed(exc.error or "", exc.description or "", status=exc.status_code)
     ):
         token = oauth.fetch_token(
             http.canvas_url(TOKEN_PATH),
@@ -94,9 +134,15 @@ def exchange_code(*, code: str, redirect_uri: str, verifier: str) -> TokenGrant:
             client_secret=settings.CANVAS_CLIENT_SECRET,
             code_verifier=verifier,
             include_client_id=True,
+            replace_tokens="1",
             timeout=settings.CANVAS_TIMEOUT,
         )
-    return _grant(token, previous_refresh_token=None)
+    grant = _grant(token, previous_refresh_token=None)
+    if grant.user_id is None:
+        # A token nobody can be signed in with: end it at Canvas rather than leave it alive.
+        revoke_quietly(grant.access_token, reason="its answer named no Canvas user")
+        raise TokenWithoutUser("Canvas's token answer named no user")
+    return grant
 
 
 def refresh(refresh_token: str) -> TokenGrant:
@@ -117,25 +163,61 @@ def refresh(refresh_token: str) -> TokenGrant:
 
 
 def revoke(access_token: str) -> None:
-    """Sign the token out at Canvas (`DELETE /login/oauth2/token`, spec §3.4)."""
+    """Sign the token out at Canvas (`DELETE /login/oauth2/token`, spec §3.4).
+
+    `http.send` never follows redirects; a 3xx surfaces as Unavailable.
+    """
     http.send("DELETE", http.canvas_url(TOKEN_PATH), token=access_token)
+
+
+def revoke_quietly(access_token: str, *, reason: str) -> None:
+    """Best-effort revoke of a token the portal will not keep; a refusal is logged, not raised."""
+    try:
+        revoke(access_token)
+    except CanvasError as exc:
+        # The class and status say enough; Canvas's text and the token stay out of the log.
+        logger.warning(
+            "Canvas did not revoke a token the portal discarded because %s (%s, status %s)",
+            reason,
+            type(exc).__name__,
+            exc.status,
+        )
+
+
+def _canvas_user(token: dict[str, Any]) -> tuple[int | None, str]:
+    """The user the token belongs to: a JSON integer id > 0 inside a `user` object, or None.
+
+    Canvas always sends one on a code exchange (spec §3.3); anything else is not Canvas's
+    answer, and guessing (the old `0`) would file the token under the wrong person.
+    """
+    user = token.get("user")
+    if not isinstance(user, dict):
+        return None, ""
+    user_id = user.get("id")
+    if isinstance(user_id, bool) or not isinstance(user_id, int) or user_id <= 0:
+        return None, ""
+    name = user.get("name")
+    return user_id, (name if isinstance(name, str) else "")[:MAX_USER_NAME]
 
 
 def _grant(token: dict[str, Any], *, previous_refresh_token: str | None) -> TokenGrant:
     try:
-        user = token.get("user") or {}
         expires_in = token.get("expires_in")
         expires_at = (
             datetime.now(UTC) + timedelta(seconds=float(expires_in))
             if expires_in is not None
             else None
         )
+        access_token = token["access_token"]
+        if not isinstance(access_token, str) or not access_token:
+            raise ValueError("no access token")
+        user_id, user_name = _canvas_user(token)
         return TokenGrant(
-            access_token=str(token["access_token"]),
+            access_token=access_token,
             refresh_token=token.get("refresh_token") or previous_refresh_token,
             expires_at=expires_at,
-            user_id=int(user["id"]) if user else 0,
-            user_name=str(user.get("name", "")) if user else "",
+            user_id=user_id,
+            user_name=user_name,
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise Unavailable("Canvas's token answer was missing fields") from exc

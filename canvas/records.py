@@ -99,5 +99,7 @@ class TokenGrant:
     access_token: str
     refresh_token: str | None
     expires_at: datetime | None
-    user_id: int
+    # None only on refresh answers, where the portal already knows whose token it is; a code
+    # exchange whose answer names no user is refused (`TokenWithoutUser`).
+    user_id: int | None
     user_name: str

@@ -123,6 +123,42 @@ def _token_row(app: App, token: str) -> Any:
     return row
 
 
+def _token_status(row: Any, now: float) -> str:
+    """What Canvas would make of the token now (spec §3.5 order): revoked wins over expiry."""
+    if row.deleted:
+        return "revoked"
+    if row.permanent_expires_at is not None and row.permanent_expires_at <= now:
+        return "hard_expired"
+    if row.expires_at is not None and row.expires_at <= now:
+        return "expired"  # the access token is dead, the refresh token still works
+    return "live"
+
+
+def list_tokens(app: App, req: Request) -> Response:
+    """Every token ever issued, so tests can see which were revoked (logout, replace_tokens)."""
+    state, now = app.state, time.time()
+    raw = req.str_param("user_id")
+    with state.lock:
+        rows = sorted(state.tokens.values(), key=lambda t: t.id)
+        if raw is not None:
+            user_id = _int_field({"user_id": raw}, "user_id")
+            rows = [t for t in rows if t.user_id == user_id]
+        return json_response(
+            [
+                {
+                    "id": t.id,
+                    "user_id": t.user_id,
+                    "developer_key_id": t.developer_key_id,
+                    "access_token": t.token,
+                    "status": _token_status(t, now),
+                    "manual": t.manual,
+                    "purpose": t.purpose,
+                }
+                for t in rows
+            ]
+        )
+
+
 def expire_token(app: App, req: Request) -> Response:
     """The 1-hour expiry passes: the API answers 401, refresh still works."""
     with app.state.lock:
@@ -296,6 +332,7 @@ def static(app: App, req: Request) -> Response:
 _ROUTES: list[tuple[str, str, ControlHandler]] = [
     ("GET", r"users", list_users),
     ("POST", r"users", create_user),
+    ("GET", r"tokens", list_tokens),
     ("POST", r"tokens", create_token),
     ("POST", r"tokens/(?P<token>[^/]+)/expire", expire_token),
     ("POST", r"tokens/(?P<token>[^/]+)/revoke", revoke_token),

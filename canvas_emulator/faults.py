@@ -15,7 +15,8 @@ from .throttle import throttled_response
 from .wire import JSON_TYPE, Response, generic_error
 
 THROTTLE_STYLES = (None, "403", "429")
-_KINDS = ("status", "hang_s", "body", "reset")
+_KINDS = ("status", "hang_s", "body", "reset", "redirect")
+_REDIRECT_STATUSES = (301, 302, 303, 307, 308)
 
 
 class FaultError(ValueError):
@@ -59,6 +60,10 @@ class Faults:
                 for item in items:
                     if not isinstance(item, dict) or not any(k in item for k in _KINDS):
                         raise FaultError(f"unknown fault item {item!r}; use one of {_KINDS}")
+                    if "redirect" in item and int(item.get("status", 307)) not in (
+                        _REDIRECT_STATUSES
+                    ):
+                        raise FaultError(f"a redirect status is one of {_REDIRECT_STATUSES}")
                 self.next = [dict(item) for item in items]
             if "throttle" in body:
                 style = body["throttle"]
@@ -87,6 +92,11 @@ class Faults:
             return None
         if item.get("reset"):
             return Response(0, drop_connection=True)
+        if "redirect" in item:
+            # A token endpoint behind a hijacked proxy or DNS name: 307/308 ask the client to
+            # re-send the same body (client secret, refresh token) to `Location`.
+            status = int(item.get("status", 307))
+            return Response(status, b"", JSON_TYPE, [("Location", str(item["redirect"]))])
         if "hang_s" in item:
             woken.wait(float(item["hang_s"]))
             return None

@@ -225,8 +225,9 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # SQLite has no row locks (select_for_update is a no-op); BEGIN IMMEDIATE takes the write
-    # lock when a transaction starts, so two processes refreshing one token still take turns.
+    # BEGIN IMMEDIATE takes the write lock when a transaction starts, so concurrent writers
+    # queue (for up to `timeout` seconds) instead of failing; token refreshes hold no
+    # transaction while Canvas answers (channels_app/tokens.py).
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"transaction_mode": "IMMEDIATE", "timeout": 20}
     )

@@ -447,3 +447,68 @@ def test_logout_deletes_token_and_its_refresh_token(emu):
     assert api.json() == {"errors": [{"message": "Revoked access token."}]}
     refresh = refresh_tokens(emu, tokens)
     assert refresh.json()["error"] == "invalid_grant"
+
+
+# -- replace_tokens, the token list, a redirecting token endpoint -------------------------------
+
+
+def _statuses(emu, user_id):
+    return {t["access_token"]: t["status"] for t in emu.tokens(user_id)}
+
+
+def test_replace_tokens_revokes_the_users_other_tokens_for_that_key_only(emu):
+    key, other_key = _key(emu, trusted=True), _key(emu, trusted=True)
+    first = _exchange(emu, _code(emu, key), key).json()["access_token"]
+    elsewhere = _exchange(emu, _code(emu, other_key), other_key).json()["access_token"]
+    bens = _exchange(emu, _code(emu, key, user_id=BEN), key).json()["access_token"]
+    kept = _exchange(emu, _code(emu, key), key).json()["access_token"]  # no replace_tokens
+    assert _statuses(emu, ADA)[kept] == "live"
+
+    latest = _exchange(emu, _code(emu, key), key, replace_tokens="1").json()["access_token"]
+
+    ada = _statuses(emu, ADA)
+    assert ada[first] == ada[kept] == "revoked"
+    assert ada[latest] == "live"
+    assert ada[elsewhere] == "live"  # another developer key's token is not touched
+    assert _statuses(emu, BEN)[bens] == "live"  # nor another user's
+    assert Api(emu.base_url, first).get("users/self").status_code == 401
+
+
+def test_token_list_shows_live_expired_and_revoked_tokens(emu):
+    tokens = [authorize_and_exchange(emu, user_id=ADA, trusted=True) for _ in range(3)]
+    live, expired, revoked = (t["access_token"] for t in tokens)
+    emu.expire_token(expired)
+    requests.delete(
+        f"{emu.base_url}/login/oauth2/token",
+        headers={"Authorization": f"Bearer {revoked}"},
+        timeout=5,
+    )
+    listed = emu.tokens(ADA)
+    assert {t["access_token"]: t["status"] for t in listed} == {
+        live: "live",
+        expired: "expired",
+        revoked: "revoked",
+    }
+    assert set(listed[0]) == {
+        "id",
+        "user_id",
+        "developer_key_id",
+        "access_token",
+        "status",
+        "manual",
+        "purpose",
+    }
+    assert emu.tokens(BEN) == []
+
+
+def test_redirect_fault_answers_the_token_endpoint_with_a_redirect_once(emu):
+    emu.faults(next=[{"redirect": "http://elsewhere.example/steal", "status": 308}])
+    moved = requests.post(
+        f"{emu.base_url}/login/oauth2/token", data={}, allow_redirects=False, timeout=5
+    )
+    assert moved.status_code == 308
+    assert moved.headers["Location"] == "http://elsewhere.example/steal"
+    again = requests.post(f"{emu.base_url}/login/oauth2/token", data={}, timeout=5)
+    assert again.status_code == 400  # consumed: back to Canvas's own answer
+    with pytest.raises(Exception, match="400"):
+        emu.faults(next=[{"redirect": "http://elsewhere.example/", "status": 200}])

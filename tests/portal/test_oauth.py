@@ -1,14 +1,23 @@
 """Signing in and out through Canvas OAuth2 (emulator over real HTTP)."""
 
+import json
+import threading
+import time
+from collections.abc import Iterator
+from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
+from django.contrib.sessions.models import Session
 from django.db import connection
 from django.test import Client
+from django.utils import timezone
 
 from accounts.models import CanvasToken
-from tests.conftest import DEMO_STUDENT, authorize, canvas_browser
+from accounts.tokens import StoredToken
+from tests.conftest import DEMO_STUDENT, authorize, canvas_browser, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -212,3 +221,284 @@ def test_token_endpoint_calls_are_logged_with_status_and_timing(canvas, client, 
     lines = [r for r in caplog.records if getattr(r, "path", "") == "/login/oauth2/token"]
     assert [(r.method, r.status) for r in lines] == [("POST", 200)]
     assert isinstance(lines[0].ms, int)
+
+
+# --- tokens are revoked at Canvas, never just forgotten ----------------------------------------
+
+
+def _stored_access_token() -> str:
+    return CanvasToken.objects.get(canvas_user_id=DEMO_STUDENT).access_token
+
+
+def _canvas_token_id(canvas, access_token: str) -> int:
+    (row,) = [t for t in canvas.tokens(DEMO_STUDENT) if t["access_token"] == access_token]
+    return row["id"]
+
+
+def _status_at_canvas(canvas, token_id: int) -> str:
+    (row,) = [t for t in canvas.tokens(DEMO_STUDENT) if t["id"] == token_id]
+    return row["status"]
+
+
+def test_signing_in_again_revokes_the_previous_token_at_canvas(canvas, student):
+    previous = _canvas_token_id(canvas, _stored_access_token())
+    sign_in(canvas, Client(), DEMO_STUDENT)  # the same person, another browser
+    current = _canvas_token_id(canvas, _stored_access_token())
+    assert current != previous
+    assert _status_at_canvas(canvas, previous) == "revoked"
+    assert _status_at_canvas(canvas, current) == "live"
+    live = [t for t in canvas.tokens(DEMO_STUDENT) if t["status"] == "live"]
+    assert [t["id"] for t in live] == [current]
+    exchange = [r for r in canvas.requests_log() if r["path"] == "/login/oauth2/token"][-1]
+    assert exchange["method"] == "POST"
+
+
+@pytest.mark.parametrize("portal_knows", [True, False], ids=["expiry-recorded", "401-from-canvas"])
+def test_signing_out_after_the_access_token_expired_still_revokes_it_at_canvas(
+    canvas, student, portal_knows
+):
+    token_id = _canvas_token_id(canvas, _stored_access_token())
+    canvas.expire_token(_stored_access_token())
+    if portal_knows:
+        CanvasToken.objects.update(expires_at=timezone.now() - timedelta(minutes=5))
+    canvas.clear_requests()
+    response = student.post("/logout/")
+    assert response.status_code == 302
+    assert response["Location"] == "/?signed_out=1"
+    assert not CanvasToken.objects.exists()
+    assert _status_at_canvas(canvas, token_id) == "revoked"
+    calls = [(r["method"], r["status"]) for r in canvas.requests_log()]
+    if portal_knows:
+        assert calls == [("POST", 200), ("DELETE", 200)]
+    else:
+        assert calls == [("DELETE", 401), ("POST", 200), ("DELETE", 200)]
+
+
+def test_signing_out_when_canvas_refuses_still_forgets_the_token_and_logs_why(
+    canvas, student, caplog
+):
+    access = _stored_access_token()
+    canvas.revoke_token(access)  # the user already removed the integration in Canvas
+    with caplog.at_level("WARNING", logger="accounts"):
+        assert student.post("/logout/").status_code == 302
+    assert not CanvasToken.objects.exists()
+    (line,) = [r.getMessage() for r in caplog.records if r.name == "accounts"]
+    assert f"Canvas user {DEMO_STUDENT}" in line and "refused" in line
+    assert access not in line
+
+
+# --- the token endpoint's answers are checked ---------------------------------------------------
+
+
+class Thief:
+    """A host a hijacked token endpoint could redirect to; records every request it receives."""
+
+    def __init__(self) -> None:
+        received: list[dict[str, str]] = []
+
+        class Handler(BaseHTTPRequestHandler):
+            def _record(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                received.append(
+                    {
+                        "method": self.command,
+                        "path": self.path,
+                        "headers": str(self.headers),
+                        "body": self.rfile.read(length).decode(errors="replace"),
+                    }
+                )
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", "2")
+                self.end_headers()
+                self.wfile.write(b"{}")
+
+            do_GET = do_POST = do_DELETE = _record
+
+            def log_message(self, format: str, *args: object) -> None:
+                pass
+
+        self.received = received
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/steal"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def thief() -> Iterator[Thief]:
+    host = Thief()
+    yield host
+    host.close()
+
+
+@pytest.mark.parametrize("status", [307, 302])
+def test_a_redirect_from_the_token_endpoint_is_not_followed_during_sign_in(
+    canvas, client, settings, thief, status
+):
+    callback = authorize(canvas, client, DEMO_STUDENT)
+    canvas.faults(next=[{"redirect": thief.url, "status": status}])
+    response = client.get(callback)
+    assert thief.received == []
+    assert response.status_code == 503
+    assert "Canvas did not answer, so we could not sign you in" in response.content.decode()
+    assert not CanvasToken.objects.exists()
+
+
+def test_a_redirect_from_the_token_endpoint_is_not_followed_during_a_refresh(
+    canvas, student, settings, thief
+):
+    CanvasToken.objects.update(expires_at=timezone.now() - timedelta(minutes=5))
+    refresh_token = CanvasToken.objects.get().refresh_token
+    canvas.clear_requests()
+    canvas.faults(next=[{"redirect": thief.url, "status": 307}])
+    response = student.get("/channels/")
+    assert thief.received == []
+    assert response.status_code == 503
+    assert [(r["method"], r["path"], r["status"]) for r in canvas.requests_log()] == [
+        ("POST", "/login/oauth2/token", 307)
+    ]
+    # The stored token is kept: the redirect proves nothing about it.
+    assert CanvasToken.objects.get().refresh_token == refresh_token
+    assert settings.CANVAS_CLIENT_SECRET not in str(thief.received)
+
+
+def test_a_redirect_from_the_token_endpoint_is_not_followed_when_signing_out(
+    canvas, student, thief
+):
+    canvas.faults(next=[{"redirect": thief.url, "status": 307}])
+    assert student.post("/logout/").status_code == 302
+    assert thief.received == []
+    assert not CanvasToken.objects.exists()
+
+
+def _token_answer(**fields: object) -> str:
+    body = {"token_type": "Bearer", "refresh_token": "r" * 64, "expires_in": 3600, **fields}
+    return json.dumps(body)
+
+
+@pytest.mark.parametrize(
+    "user",
+    [
+        pytest.param(None, id="no-user-object"),
+        pytest.param({"name": "Ada Lovelace"}, id="no-id"),
+        pytest.param({"id": "1", "name": "Ada Lovelace"}, id="id-as-text"),
+        pytest.param({"id": 0, "name": "Nobody"}, id="id-zero"),
+        pytest.param({"id": True, "name": "Ada Lovelace"}, id="id-boolean"),
+    ],
+)
+def test_a_token_answer_without_a_canvas_user_is_refused_and_nothing_is_kept(canvas, client, user):
+    # A real token Canvas issued, so the test can see the portal end it rather than keep it.
+    issued = canvas.token_for(DEMO_STUDENT, developer_key_id=canvas.developer_key["id"])
+    answer = {"access_token": issued} if user is None else {"access_token": issued, "user": user}
+    callback = authorize(canvas, client, DEMO_STUDENT)
+    canvas.faults(next=[{"body": _token_answer(**answer)}])
+    response = client.get(callback)
+    assert response.status_code == 502
+    page = response.content.decode()
+    assert "Canvas did not say who you are" in page
+    assert "did not tell us which Canvas account is yours" in page
+    assert not CanvasToken.objects.exists()
+    assert "canvas_user" not in client.session
+    assert client.get("/channels/").status_code == 302  # not signed in
+    assert _status_at_canvas(canvas, _canvas_token_id(canvas, issued)) == "revoked"
+
+
+# --- anonymous requests are checked before anything is written ---------------------------------
+
+
+def test_a_callback_with_an_unknown_state_writes_no_session(canvas, client):
+    response = client.get(f"/oauth/callback/?state={'a' * 43}&code={'0' * 128}")
+    assert response.status_code == 400
+    assert "This sign-in has expired" in response.content.decode()
+    assert not Session.objects.exists()
+    assert "sessionid" not in response.cookies
+    assert canvas.requests_log() == []
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        pytest.param("state=" + "a" * 5000, id="huge-state"),
+        pytest.param("state=<script>&code=1", id="odd-state"),
+        pytest.param("error=" + "x" * 5000, id="huge-error"),
+    ],
+)
+def test_oversized_or_malformed_callback_parameters_change_nothing(canvas, client, query):
+    response = client.get(f"/oauth/callback/?{query}")
+    assert response.status_code == 400
+    assert not Session.objects.exists()
+    assert "x" * 100 not in response.content.decode()
+
+
+def test_a_malformed_code_is_refused_without_asking_canvas(canvas, client):
+    callback = authorize(canvas, client, DEMO_STUDENT)
+    state = parse_qs(urlsplit(callback).query)["state"][0]
+    canvas.clear_requests()
+    response = client.get(f"/oauth/callback/?state={state}&code={'0' * 600}")
+    assert response.status_code == 400
+    assert "Please start again" in response.content.decode()
+    assert canvas.requests_log() == []
+    assert not CanvasToken.objects.exists()
+
+
+def test_an_overlong_next_is_not_kept_and_the_channels_page_is_used(canvas, client):
+    client.get("/login/?next=/channels/?q=" + "x" * 2000)
+    (flow,) = client.session["oauth_pending"].values()
+    assert flow["next"] == "/channels/"
+    assert set(flow) == {"verifier", "next"}
+
+
+def test_at_most_five_sign_ins_under_way_are_kept_per_browser(canvas, client):
+    for _ in range(8):
+        client.get("/login/")
+    assert len(client.session["oauth_pending"]) == 5
+
+
+# --- refreshing holds no database lock while Canvas answers ------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_token_refresh_leaves_the_database_writable_while_canvas_answers(canvas, client):
+    """On SQLite a transaction holds the one database-wide write lock: a refresh done inside
+    one would stall every other request's writes (sign-ins, sessions) for as long as Canvas
+    takes to answer."""
+    sign_in(canvas, client, DEMO_STUDENT)
+    stale = _stored_access_token()
+    canvas.faults(latency_ms=800)
+    outcome: dict[str, str] = {}
+
+    def refresh() -> None:
+        try:
+            outcome["token"] = StoredToken(DEMO_STUDENT).renew(rejected=stale)
+        finally:
+            connection.close()
+
+    refreshing = threading.Thread(target=refresh)
+    refreshing.start()
+    time.sleep(0.3)  # the refresh is now waiting for Canvas
+    started = time.monotonic()
+    Session.objects.create(session_key="w" * 32, session_data="", expire_date=timezone.now())
+    write_took = time.monotonic() - started
+    still_refreshing = refreshing.is_alive()
+    refreshing.join(10)
+    canvas.faults(latency_ms=0)
+
+    assert still_refreshing, "the write must happen while Canvas is still answering"
+    assert write_took < 0.2
+    assert outcome["token"] not in ("", stale)
+    assert _stored_access_token() == outcome["token"]
+
+
+def test_a_canvas_outage_during_a_refresh_keeps_the_token_for_later(canvas, student):
+    CanvasToken.objects.update(expires_at=timezone.now() - timedelta(minutes=5))
+    before = CanvasToken.objects.get().refresh_token
+    canvas.faults(next=[{"status": 503}])
+    response = student.get("/channels/")
+    assert response.status_code == 503
+    assert CanvasToken.objects.get().refresh_token == before
+    assert student.get("/channels/").status_code == 200  # Canvas is back: refreshed, shown

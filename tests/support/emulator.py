@@ -183,6 +183,11 @@ class EmulatorProcess:
     def clear_requests(self) -> None:
         self.control("DELETE", "requests")
 
+    def tokens(self, user_id: int | None = None) -> list[dict[str, Any]]:
+        """Every issued token with its `status`: live, expired, hard_expired or revoked."""
+        query = "" if user_id is None else f"?user_id={user_id}"
+        return self.control("GET", f"tokens{query}")
+
     def expire_token(self, token: str) -> Any:
         return self.control("POST", f"tokens/{token}/expire")
 

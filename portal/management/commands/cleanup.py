@@ -3,6 +3,10 @@
 Safe to run on any one machine at any time and as often as you like (e.g. hourly). A token's
 `updated_at` moves on every refresh, which happens within an hour of any use, so a token untouched
 for N days belongs to someone who has not used the portal for N days; they simply sign in again.
+
+Each stale token is revoked at Canvas before its row is deleted (a deleted-but-live token is a
+credential nobody controls). When Canvas cannot be reached the row is kept for the next run;
+when Canvas refuses (the token is already dead there) the row goes, and the refusal is logged.
 """
 
 from datetime import timedelta
@@ -14,6 +18,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
+from accounts import tokens as token_store
 from accounts.models import CanvasToken
 
 DEFAULT_TOKEN_DAYS = 30
@@ -39,16 +44,30 @@ class Command(BaseCommand):
             raise SystemExit(2)
         sessions = self._expired_sessions(dry_run=dry_run)
         cutoff = timezone.now() - timedelta(days=token_days)
-        stale = CanvasToken.objects.filter(updated_at__lt=cutoff)
-        # One DELETE ... WHERE: a token being refreshed right now holds its row lock and gets a
-        # new updated_at, so PostgreSQL re-checks the condition and leaves it alone.
-        tokens = stale.count() if dry_run else stale.delete()[0]
+        stale = CanvasToken.objects.filter(updated_at__lt=cutoff).order_by("pk")
+        kept = 0
+        if dry_run:
+            tokens = stale.count()
+        else:
+            # Row by row: each is revoked at Canvas first, and deleted only if it did not change
+            # meanwhile (a token refreshed right now is in use, not stale).
+            tokens = 0
+            for row in stale.iterator(chunk_size=100):
+                if token_store.forget(row, keep_if_unreachable=True):
+                    tokens += 1
+                else:
+                    kept += 1
         launches = _expired_lti_launches(dry_run=dry_run)
         verb = "Would delete" if dry_run else "Deleted"
         self.stdout.write(
             f"{verb} {sessions} expired session(s), {tokens} token(s) "
             f"untouched for {token_days} day(s) and {launches} expired LTI launch record(s)."
         )
+        if kept:
+            self.stderr.write(
+                f"Kept {kept} stale token(s) that Canvas could not be asked to revoke (it did not "
+                "answer, or the token changed meanwhile); the next run tries again."
+            )
 
     def _expired_sessions(self, *, dry_run: bool) -> int | str:
         store = import_module(settings.SESSION_ENGINE).SessionStore
