@@ -7,12 +7,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from .. import helpdesk, tokens
+from .. import helpdesk, limits, tokens
 from ..auth import current_user, safe_next, sign_in
 from ..canvas import oauth
 from ..canvas.client import CanvasClient
 from ..canvas.errors import CanvasError, OAuthFailed
 from ..tokens import StoredToken
+from .limited import limited
 
 PENDING = "oauth_pending"
 # Sign-ins started but not finished (several tabs); older ones are dropped.
@@ -31,6 +32,7 @@ def landing(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@limited(limits.SIGN_IN)
 def login(request: HttpRequest) -> HttpResponse:
     next_path = safe_next(request, request.GET.get("next"), reverse("channels"))
     state, verifier = oauth.new_state(), oauth.new_code_verifier()
@@ -49,6 +51,7 @@ def _sign_in_problem(
 
 
 @require_GET
+@limited(limits.SIGN_IN)
 def oauth_callback(request: HttpRequest) -> HttpResponse:
     state = request.GET.get("state", "")
     pending = dict(request.session.get(PENDING, {}))

@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from .. import audit, helpdesk, messages, services
+from .. import audit, helpdesk, limits, messages, services
 from ..auth import canvas_login_required
 from ..canvas.errors import (
     CanvasError,
@@ -39,6 +39,7 @@ from ..helpdesk import StaffStatus
 from ..snapshot import ChannelSnapshot
 from . import channels
 from .errors import permission_denied, problem_page
+from .limited import limited
 
 AUDIT_PER_PAGE = 50
 TARGETS_KEY = "helpdesk_targets"
@@ -229,6 +230,17 @@ def target_scope(request: HttpRequest, target: Target, trail: AuditTrail | None)
     )
 
 
+def _refused(
+    request: HttpRequest, refusal: limits.Refusal, target: Target, *args: Any, **kw: Any
+) -> HttpResponse:
+    return channels.refused_on_page(request, target_scope(request, target, None), refusal)
+
+
+# Staff have their own, higher limit, counted per staff member whoever they help. Below
+# with_target, which gives the refusal page its user (from the session on a post).
+limit_staff_changes = limited(limits.HELPDESK_CHANGES, respond=_refused)
+
+
 # --- finding a user -----------------------------------------------------------------------------
 
 
@@ -268,6 +280,7 @@ def user_page(request: HttpRequest, target: Target) -> HttpResponse:
 @require_POST
 @staff_required
 @with_target
+@limit_staff_changes
 def user_add(request: HttpRequest, target: Target) -> HttpResponse:
     with audited(request, target) as trail:
         return channels.add_channel(request, target_scope(request, target, trail))
@@ -276,6 +289,7 @@ def user_add(request: HttpRequest, target: Target) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @staff_required
 @with_target
+@limit_staff_changes
 def user_remove(request: HttpRequest, target: Target, channel_id: int) -> HttpResponse:
     if request.method == "GET":
         return channels.confirm_remove(request, target_scope(request, target, None), channel_id)
@@ -286,6 +300,7 @@ def user_remove(request: HttpRequest, target: Target, channel_id: int) -> HttpRe
 @require_POST
 @staff_required
 @with_target
+@limit_staff_changes
 def user_resend(request: HttpRequest, target: Target, channel_id: int) -> HttpResponse:
     with audited(request, target) as trail:
         return channels.resend_confirmation(
@@ -353,9 +368,18 @@ def _replace_page(
     return render(request, "helpdesk/replace.html", context, status=status)
 
 
+def _replace_refused(request: HttpRequest, refusal: limits.Refusal, target: Target) -> HttpResponse:
+    """The replace form again, as typed, with the refusal (nothing was sent to Canvas)."""
+    known = ChannelSnapshot(request.session, target.id).get() or []
+    form = ReplaceEmailForm(request.POST, emails=[c for c in known if c.type == "email"])
+    scope = target_scope(request, target, None)
+    return _replace_page(request, scope, form, alert=refusal.message)
+
+
 @require_http_methods(["GET", "POST"])
 @staff_required
 @with_target
+@limited(limits.HELPDESK_CHANGES, respond=_replace_refused)
 def replace_email(request: HttpRequest, target: Target) -> HttpResponse:
     scope = target_scope(request, target, None)
     snapshot = ChannelSnapshot(request.session, target.id)

@@ -19,6 +19,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from .. import limits
 from ..auth import SESSION_USER, canvas_login_required, sign_in
 from ..canvas.client import CanvasClient
 from ..canvas.errors import CanvasError, Forbidden, InsufficientScope, NotAuthenticated
@@ -29,6 +30,7 @@ from ..lti.config import PAGES, Registration, registration, tool_configuration
 from ..lti.launch import Launch, LaunchRefused, validate
 from ..models import CanvasToken, LtiPendingConnect
 from ..tokens import StoredToken
+from .limited import limited
 
 logger = logging.getLogger("channels_app.lti")
 
@@ -38,6 +40,10 @@ def _registration() -> Registration:
     if found is None:
         raise Http404("LTI is not configured")
     return found
+
+
+def lti_enabled() -> bool:
+    return registration() is not None
 
 
 def problem_page(request: HttpRequest, title: str, message: str, status: int) -> HttpResponse:
@@ -108,6 +114,7 @@ def _initiation_problem(request: HttpRequest, params: QueryDict, reg: Registrati
 
 @csrf_exempt  # Canvas posts here from its own origin; there is no session to forge yet
 @require_http_methods(["GET", "POST"])
+@limited(limits.SIGN_IN, only_if=lti_enabled)
 def login(request: HttpRequest) -> HttpResponse:
     """OIDC third-party login initiation: bind a state to this browser, send it to Canvas."""
     reg = _registration()
@@ -136,6 +143,7 @@ def login(request: HttpRequest) -> HttpResponse:
 
 @csrf_exempt  # a cross-site form post from Canvas, protected by state, nonce and signature
 @require_POST
+@limited(limits.SIGN_IN, only_if=lti_enabled)
 def launch(request: HttpRequest) -> HttpResponse:
     reg = _registration()
     launch_id = request.POST.get("state", "")
