@@ -17,6 +17,8 @@ from accounts.session import current_user, safe_next, sign_in
 from accounts.signals import user_signed_in
 from canvas import oauth
 from canvas.errors import CanvasError, OAuthFailed, TokenWithoutUser
+from portal import limits
+from portal.limited import limited
 
 PENDING = "oauth_pending"
 # Sign-ins started but not finished (several tabs); older ones are dropped.
@@ -43,6 +45,7 @@ def landing(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@limited(limits.SIGN_IN)
 def login(request: HttpRequest) -> HttpResponse:
     requested = request.GET.get("next")
     if requested and len(requested) > MAX_NEXT:
@@ -81,6 +84,7 @@ def _take_flow(request: HttpRequest, state: str) -> dict[str, str] | None:
 
 
 @require_GET
+@limited(limits.SIGN_IN)
 def oauth_callback(request: HttpRequest) -> HttpResponse:
     flow = _take_flow(request, request.GET.get("state", ""))
     error = request.GET.get("error")

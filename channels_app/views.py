@@ -22,6 +22,8 @@ from channels_app import presenters, services
 from channels_app import wording as messages
 from channels_app.forms import AddChannelForm, PushTokenForm
 from channels_app.snapshot import ChannelSnapshot
+from portal import limits
+from portal.limited import limited, refusal_page
 
 PAGE = "channels/page.html"
 
@@ -174,6 +176,30 @@ def _changed(
     return redirect(scope.page_url)
 
 
+def refused_on_page(request: HttpRequest, scope: Scope, refusal: limits.Refusal) -> HttpResponse:
+    """A change the abuse limit refused before Canvas was asked: the sentence where failures go,
+    and the forms as the user filled them."""
+    if request.htmx:
+        return refusal_page(request, refusal)  # the typed value is still in the page's form
+    return _full_page(
+        request,
+        scope,
+        _known_channels(request, scope),
+        form=AddChannelForm(request.POST) if "address" in request.POST else None,
+        push_form=PushTokenForm(request.POST) if "push_token" in request.POST else None,
+        alert=refusal.message,
+        status=429,
+    )
+
+
+def _refused(request: HttpRequest, refusal: limits.Refusal, *args: Any, **kw: Any) -> HttpResponse:
+    return refused_on_page(request, self_scope(request), refusal)
+
+
+# On every view that changes the signed-in user's own settings in Canvas (below the login check).
+limit_changes = limited(limits.CHANGES, respond=_refused)
+
+
 # --- page ---------------------------------------------------------------------------------------
 
 
@@ -263,6 +289,7 @@ def added_message(channel: Channel, *, skip_requested: bool = False) -> str:
 
 @require_POST
 @canvas_login_required
+@limit_changes
 def channel_add_view(request: HttpRequest) -> HttpResponse:
     return add_channel(request, self_scope(request))
 
@@ -348,6 +375,7 @@ def remove_channel(request: HttpRequest, scope: Scope, channel_id: int) -> HttpR
 
 @require_http_methods(["GET", "POST"])
 @canvas_login_required
+@limit_changes
 def channel_remove_view(request: HttpRequest, channel_id: int) -> HttpResponse:
     scope = self_scope(request)
     if request.method == "GET":
@@ -404,6 +432,7 @@ def _resend_incomplete(
 
 @require_POST
 @canvas_login_required
+@limit_changes
 def channel_resend_view(request: HttpRequest, channel_id: int) -> HttpResponse:
     return resend_confirmation(request, self_scope(request), channel_id)
 
@@ -413,6 +442,7 @@ def channel_resend_view(request: HttpRequest, channel_id: int) -> HttpResponse:
 
 @require_POST
 @canvas_login_required
+@limit_changes
 def push_unregister_view(request: HttpRequest) -> HttpResponse:
     scope = self_scope(request)
     form = PushTokenForm(request.POST)

@@ -41,6 +41,8 @@ from channels_app.snapshot import ChannelSnapshot
 from helpdesk import audit
 from helpdesk import staff as helpdesk
 from helpdesk.staff import StaffStatus
+from portal import limits
+from portal.limited import limited
 from portal.views.errors import permission_denied, problem_page
 
 AUDIT_PER_PAGE = 50
@@ -232,6 +234,17 @@ def target_scope(request: HttpRequest, target: Target, trail: AuditTrail | None)
     )
 
 
+def _refused(
+    request: HttpRequest, refusal: limits.Refusal, target: Target, *args: Any, **kw: Any
+) -> HttpResponse:
+    return channels.refused_on_page(request, target_scope(request, target, None), refusal)
+
+
+# Staff have their own, higher limit, counted per staff member whoever they help. Below
+# with_target, which gives the refusal page its user (from the session on a post).
+limit_staff_changes = limited(limits.HELPDESK_CHANGES, respond=_refused)
+
+
 # --- finding a user -----------------------------------------------------------------------------
 
 
@@ -271,6 +284,7 @@ def user_page(request: HttpRequest, target: Target) -> HttpResponse:
 @require_POST
 @staff_required
 @with_target
+@limit_staff_changes
 def user_add(request: HttpRequest, target: Target) -> HttpResponse:
     with audited(request, target) as trail:
         return channels.add_channel(request, target_scope(request, target, trail))
@@ -279,6 +293,7 @@ def user_add(request: HttpRequest, target: Target) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @staff_required
 @with_target
+@limit_staff_changes
 def user_remove(request: HttpRequest, target: Target, channel_id: int) -> HttpResponse:
     if request.method == "GET":
         return channels.confirm_remove(request, target_scope(request, target, None), channel_id)
@@ -289,6 +304,7 @@ def user_remove(request: HttpRequest, target: Target, channel_id: int) -> HttpRe
 @require_POST
 @staff_required
 @with_target
+@limit_staff_changes
 def user_resend(request: HttpRequest, target: Target, channel_id: int) -> HttpResponse:
     with audited(request, target) as trail:
         return channels.resend_confirmation(
@@ -356,9 +372,18 @@ def _replace_page(
     return render(request, "helpdesk/replace.html", context, status=status)
 
 
+def _replace_refused(request: HttpRequest, refusal: limits.Refusal, target: Target) -> HttpResponse:
+    """The replace form again, as typed, with the refusal (nothing was sent to Canvas)."""
+    known = ChannelSnapshot(request.session, target.id).get() or []
+    form = ReplaceEmailForm(request.POST, emails=[c for c in known if c.type == "email"])
+    scope = target_scope(request, target, None)
+    return _replace_page(request, scope, form, alert=refusal.message)
+
+
 @require_http_methods(["GET", "POST"])
 @staff_required
 @with_target
+@limited(limits.HELPDESK_CHANGES, respond=_replace_refused)
 def replace_email(request: HttpRequest, target: Target) -> HttpResponse:
     scope = target_scope(request, target, None)
     snapshot = ChannelSnapshot(request.session, target.id)

@@ -30,6 +30,8 @@ from lti import tool_key
 from lti.config import PAGES, Registration, registration, tool_configuration
 from lti.launch import Launch, LaunchRefused, validate
 from lti.models import LtiPendingConnect
+from portal import limits
+from portal.limited import limited
 
 logger = logging.getLogger("lti")
 
@@ -39,6 +41,10 @@ def _registration() -> Registration:
     if found is None:
         raise Http404("LTI is not configured")
     return found
+
+
+def lti_enabled() -> bool:
+    return registration() is not None
 
 
 def problem_page(request: HttpRequest, title: str, message: str, status: int) -> HttpResponse:
@@ -109,6 +115,7 @@ def _initiation_problem(request: HttpRequest, params: QueryDict, reg: Registrati
 
 @csrf_exempt  # Canvas posts here from its own origin; there is no session to forge yet
 @require_http_methods(["GET", "POST"])
+@limited(limits.SIGN_IN, only_if=lti_enabled)
 def login(request: HttpRequest) -> HttpResponse:
     """OIDC third-party login initiation: bind a state to this browser, send it to Canvas."""
     reg = _registration()
@@ -137,6 +144,7 @@ def login(request: HttpRequest) -> HttpResponse:
 
 @csrf_exempt  # a cross-site form post from Canvas, protected by state, nonce and signature
 @require_POST
+@limited(limits.SIGN_IN, only_if=lti_enabled)
 def launch(request: HttpRequest) -> HttpResponse:
     reg = _registration()
     launch_id = request.POST.get("state", "")

@@ -8,6 +8,7 @@ See `.env.example` and docs/deploy.md for every variable.
 import base64
 import hashlib
 import os
+import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -162,7 +163,7 @@ DEVELOPMENT_DEFAULTS = (
 # --- Django -------------------------------------------------------------------------------------
 
 # One app per feature; the layers between them are checked by import-linter (pyproject.toml).
-# `portal` itself is an app only for its site-wide management commands (cleanup).
+# `portal` itself is an app for what is site-wide: checks, the cache table, `cleanup`.
 INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
@@ -170,6 +171,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "portal",
     "accounts",
+    # Its system checks refuse caches that cannot count for it (per-process, non-atomic).
+    "django_ratelimit",
     "channels_app",
     "helpdesk",
 ]
@@ -315,6 +318,47 @@ READYZ_CANVAS_TIMEOUT = float(os.environ.get("READYZ_CANVAS_TIMEOUT", "2"))
 SILENCED_SYSTEM_CHECKS = [
     # X-Frame-Options cannot allow Canvas to frame the portal; CSP frame-ancestors does it.
     "security.W002",
+]
+
+# --- Abuse limits (portal/limits.py; docs/deploy.md "Abuse limits") ---------------------
+
+# "N/period": at most N in each window of the period (s, m, h, d; "10/5m" is 10 per 5 minutes).
+# Windows are fixed, so a burst across a window's end can get 2N through: N bounds any burst.
+_RATE = re.compile(r"\d+/\d*[smhd]")
+
+
+def env_rate(name: str, default: str) -> str:
+    value = os.environ.get(name, "").strip() or default
+    if not _RATE.fullmatch(value):
+        raise ImproperlyConfigured(f'{name} must look like "5/m" (a count, "/", a period).')
+    return value
+
+
+# Changes a signed-in user makes to their own contact methods (add, remove, resend, ...).
+RATE_LIMIT_CHANGES = env_rate("RATE_LIMIT_CHANGES", "5/m")
+# Changes help-desk staff make for other users, counted per staff member.
+RATE_LIMIT_HELPDESK_CHANGES = env_rate("RATE_LIMIT_HELPDESK_CHANGES", "20/m")
+# Requests per client IP address to each sign-in endpoint (/login/, /oauth/callback/,
+# /lti/login, /lti/launch). High enough for a computer lab behind one address.
+RATE_LIMIT_SIGN_IN = env_rate("RATE_LIMIT_SIGN_IN", "60/m")
+
+# The counters live in the database every process already shares (the table is created by
+# migrate: portal.models.CacheEntry). portal/cache.py makes its increment atomic.
+CACHES = {
+    "default": {
+        "BACKEND": "portal.cache.AtomicDatabaseCache",
+        "LOCATION": "portal_cache",
+        "TIMEOUT": 300,
+        # Above this many rows Django deletes entries (expired first, then live counters);
+        # counters last one window, so this is far above what even a large campus keeps.
+        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("CACHE_MAX_ENTRIES", "200000"))},
+    }
+}
+RATELIMIT_USE_CACHE = "default"
+SILENCED_SYSTEM_CHECKS += [
+    # "not officially supported": the database cache with portal/cache.py's atomic increment;
+    # tests/production/test_limits_multiprocess.py checks two processes lose no count.
+    "django_ratelimit.W001",
 ]
 
 # --- Branding -----------------------------------------------------------------------------------

@@ -1,0 +1,124 @@
+"""Abuse limits: how many changes a user, and how many sign-in requests an address, may make.
+
+Counting is django-ratelimit's, in the shared database cache (portal/cache.py), so every portal
+process on every machine sees the same counts. Each attempt counts, refused ones too: someone
+hammering the button does not get through sooner. The rates are settings (docs/deploy.md).
+What a refused request answers is the views' business (portal/limited.py).
+"""
+
+import ipaddress
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.http import HttpRequest
+from django_ratelimit import ALL, UNSAFE
+from django_ratelimit.core import get_usage
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The address the request came from.
+
+    REMOTE_ADDR is the client only when nothing sits in front of the portal; behind a proxy it is
+    the proxy's. Point this one function at the proxy-aware helper when there is one.
+    """
+    return request.META.get("REMOTE_ADDR") or "unknown"
+
+
+def by_address(request: HttpRequest) -> str:
+    address = client_ip(request)
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    # One IPv6 user usually holds a whole /64 and can pick any address in it.
+    prefix = 64 if ip.version == 6 else 32
+    return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False).network_address)
+
+
+def by_user(request: HttpRequest) -> str:
+    """The signed-in Canvas user (set by canvas_login_required), whoever they act for."""
+    return f"user:{request.portal_user.id}"  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class Limit:
+    name: str
+    # The setting holding the rate, read on each request so tests and operators can change it.
+    rate_setting: str
+    key: Callable[[HttpRequest], str]
+    # Why it was refused: the first sentence of the refusal; "try again" follows it.
+    reason: str
+    # Only these methods count (a GET that asks "remove this?" changes nothing).
+    methods: tuple[str, ...] | str = ALL
+    # Whether each view counts on its own (sign-in endpoints) or all views share one count.
+    per_view: bool = False
+
+    @property
+    def rate(self) -> str:
+        return getattr(settings, self.rate_setting)
+
+
+CHANGES = Limit(
+    name="changes",
+    rate_setting="RATE_LIMIT_CHANGES",
+    key=by_user,
+    reason="You have made many changes in a short time, so this one was not made.",
+    methods=UNSAFE,
+)
+HELPDESK_CHANGES = Limit(
+    name="helpdesk-changes",
+    rate_setting="RATE_LIMIT_HELPDESK_CHANGES",
+    key=by_user,
+    reason="You have made many changes for users in a short time, so this one was not made.",
+    methods=UNSAFE,
+)
+SIGN_IN = Limit(
+    name="sign-in",
+    rate_setting="RATE_LIMIT_SIGN_IN",
+    key=by_address,
+    reason="There have been many sign-in attempts from your network in a short time.",
+    per_view=True,
+)
+
+
+@dataclass(frozen=True)
+class Refusal:
+    message: str
+    retry_after: int  # seconds until the window ends
+
+
+def check(request: HttpRequest, limit: Limit, *, view_name: str = "") -> Refusal | None:
+    """Count this request against `limit`; a Refusal when it is over."""
+    group = f"{limit.name}:{view_name}" if limit.per_view else limit.name
+    usage = get_usage(
+        request,
+        group=group,
+        key=lambda _group, req: limit.key(req),
+        rate=limit.rate,
+        method=limit.methods,
+        increment=True,
+    )
+    if usage is None or not usage["should_limit"]:
+        return None
+    # time_left is -1 when the cache could not be read: the refusal then errs on "soon".
+    retry_after = max(1, usage["time_left"])
+    return Refusal(f"{limit.reason} {try_again(retry_after)}", retry_after)
+
+
+def try_again(seconds: int) -> str:
+    """When to try again, as a whole sentence (each wording kept whole for translation)."""
+    if seconds <= 10:
+        return "Try again in a few seconds."
+    if seconds <= 90:
+        return "Try again in about a minute."
+    minutes = math.ceil(seconds / 60)
+    if minutes < 60:
+        return f"Try again in about {minutes} minutes."
+    hours = round(seconds / 3600)
+    if hours <= 1:
+        return "Try again in about an hour."
+    if hours <= 36:
+        return f"Try again in about {hours} hours."
+    return f"Try again in about {round(seconds / 86400)} days."
