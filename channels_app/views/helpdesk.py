@@ -37,6 +37,7 @@ from ..canvas.errors import (
 from ..canvas.records import Channel
 from ..helpdesk import StaffStatus
 from ..snapshot import ChannelSnapshot
+from ..tokens import StoredToken
 from . import channels
 from .errors import permission_denied, problem_page
 
@@ -58,6 +59,9 @@ def staff_required(view: View) -> View:
     @wraps(view)
     def check(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         user = request.portal_user  # type: ignore[attr-defined]
+        # Every Canvas call of a help-desk request goes through this client, so a 401/403
+        # drops the stored staff answer (the admin role may just have been taken away).
+        request.canvas = helpdesk.StaffClient(StoredToken(user.id), request.session)  # type: ignore[attr-defined]
         try:
             status = helpdesk.staff_status(request.session, request.canvas, user.id)  # type: ignore[attr-defined]
         except NotAuthenticated:
