@@ -17,6 +17,7 @@ from django.contrib import messages as flash
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.core.validators import validate_email
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -36,6 +37,7 @@ from ..canvas.errors import (
 )
 from ..canvas.records import Channel
 from ..helpdesk import StaffStatus
+from ..models import AuditEntry
 from ..snapshot import ChannelSnapshot
 from ..tokens import StoredToken
 from . import channels
@@ -481,11 +483,22 @@ def half_done_message(scope: HelpdeskScope, exc: services.ReplaceIncomplete) -> 
 # --- the audit log ------------------------------------------------------------------------------
 
 
+def _recorded_read(
+    request: HttpRequest, action: str
+) -> tuple[audit.AuditFilterForm, QuerySet[AuditEntry]]:
+    """The filtered rows as they stood when this request came, after recording the reading
+    itself (so the page or file never lists its own row, and counts do not shift under it)."""
+    form = audit.AuditFilterForm(request.GET or None)
+    filters = {name: request.GET.get(name, "") for name in [*form.fields, "page"]}
+    own = audit.write_read(request=request, action=action, filters=filters)
+    return form, audit.filtered(form).filter(pk__lt=own.pk)
+
+
 @require_GET
 @staff_required
 def audit_log(request: HttpRequest) -> HttpResponse:
-    form = audit.AuditFilterForm(request.GET or None)
-    page = Paginator(audit.filtered(form), AUDIT_PER_PAGE).get_page(request.GET.get("page"))
+    form, rows = _recorded_read(request, audit.READ_PAGE)
+    page = Paginator(rows, AUDIT_PER_PAGE).get_page(request.GET.get("page"))
     keep = request.GET.copy()
     keep.pop("page", None)
     context = {
@@ -500,9 +513,9 @@ def audit_log(request: HttpRequest) -> HttpResponse:
 @require_GET
 @staff_required
 def audit_csv(request: HttpRequest) -> StreamingHttpResponse | HttpResponse:
-    form = audit.AuditFilterForm(request.GET or None)
-    rows = audit.filtered(form).iterator(chunk_size=2000)
-    response = StreamingHttpResponse(audit.csv_lines(rows), content_type="text/csv; charset=utf-8")
+    _form, rows = _recorded_read(request, audit.READ_CSV)
+    lines = audit.csv_lines(rows.iterator(chunk_size=2000))
+    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
     filename = f"helpdesk-audit-{timezone.localdate():%Y-%m-%d}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
