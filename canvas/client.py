@@ -15,6 +15,9 @@ from canvas import http
 from canvas.errors import NotAuthenticated, Unavailable
 from canvas.records import CanvasUser, Channel
 
+# What `_send` answers, for subclasses outside this package (which must not import requests).
+Response = requests.Response
+
 T = TypeVar("T")
 PER_PAGE = 100
 # Hard stop for runaway pagination: 100 channels is Canvas's own cap per user (spec §1.5).

@@ -102,6 +102,18 @@ def create_user(app: App, req: Request) -> Response:
         return json_response(user.summary())
 
 
+def set_permissions(app: App, req: Request) -> Response:
+    """An admin's account role changes in Canvas: `[]` removes the admin role altogether."""
+    permissions = req.params.get("permissions")
+    if not isinstance(permissions, list):
+        raise ControlError(400, "permissions must be a list")
+    state = app.state
+    with state.lock:
+        user = _user_or_404(state, _int_field(req.route, "id"))
+        user.permissions = frozenset(str(p) for p in permissions)
+        return json_response({**user.summary(), "permissions": sorted(user.permissions)})
+
+
 def create_token(app: App, req: Request) -> Response:
     body = req.params
     state = app.state
@@ -333,6 +345,7 @@ _ROUTES: list[tuple[str, str, ControlHandler]] = [
     ("GET", r"users", list_users),
     ("POST", r"users", create_user),
     ("GET", r"tokens", list_tokens),
+    ("POST", r"users/(?P<id>[^/]+)/permissions", set_permissions),
     ("POST", r"tokens", create_token),
     ("POST", r"tokens/(?P<token>[^/]+)/expire", expire_token),
     ("POST", r"tokens/(?P<token>[^/]+)/revoke", revoke_token),

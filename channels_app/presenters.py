@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from canvas.records import Channel
+from channels_app.services import can_resend
 
 GROUPS = [("email", "Email"), ("sms", "Text (SMS)"), ("push", "Push"), ("other", "Other")]
 STATUS_TEXT = {"active": "Active", "unconfirmed": "Unconfirmed"}
@@ -40,6 +41,10 @@ class ChannelRow:
     @property
     def is_unconfirmed(self) -> bool:
         return self.channel.is_unconfirmed
+
+    @property
+    def can_resend(self) -> bool:
+        return can_resend(self.channel)
 
     @property
     def is_bouncing(self) -> bool:

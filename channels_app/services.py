@@ -29,7 +29,7 @@ def record_of(
 ) -> ActionRecord:
     if exc is None:
         return ActionRecord(action, channel_type, address, "success", 200)
-    refused = isinstance(exc, ValidationFailed | DuplicateAddress)
+    refused = isinstance(exc, ValidationFailed | DuplicateAddress | NotResendable)
     return ActionRecord(
         action,
         channel_type,
@@ -46,6 +46,25 @@ class DuplicateAddress(Exception):
     def __init__(self, existing: Channel) -> None:
         super().__init__(existing.address)
         self.existing = existing
+
+
+# Removing and re-adding an address is the only way to make Canvas send another confirmation
+# (spec §7), and it leaves the address unconfirmed. Done to an active address it would stop its
+# notifications; done to push it would delete push for good (push cannot be added back).
+RESENDABLE_TYPES = frozenset({"email", "sms"})
+
+
+def can_resend(channel: Channel) -> bool:
+    """Whether "send the confirmation again" may touch this channel at all."""
+    return channel.type in RESENDABLE_TYPES and channel.is_unconfirmed
+
+
+class NotResendable(Exception):
+    """A resend asked for a channel that is not an unconfirmed email or SMS: nothing was done."""
+
+    def __init__(self, channel: Channel) -> None:
+        super().__init__(f"{channel.type} channel {channel.id} is {channel.workflow_state}")
+        self.channel = channel
 
 
 class ResendIncomplete(Exception):
@@ -111,7 +130,10 @@ def channel_resend_confirmation(
     Re-adding resurrects the same row, which sends a new message unless three were sent already.
     The address must never be left removed, so the re-add is retried; if it still fails,
     ResendIncomplete says so and the caller tells the user exactly where things stand.
+    Anything but an unconfirmed email or SMS is refused with NotResendable before any call.
     """
+    if not can_resend(channel):
+        raise NotResendable(channel)
     channel_remove(client=client, user_id=user_id, channel_id=channel.id)
     last_error: CanvasError | None = None
     for attempt in range(1, RESEND_READD_ATTEMPTS + 1):

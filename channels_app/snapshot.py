@@ -3,6 +3,10 @@
 It lets an action answer with the updated list and banner from the one Canvas call the action
 makes (the create or delete reply), instead of a second call to list the channels again.
 A full page view always asks Canvas afresh and replaces it.
+
+Only the lists of the last few users shown are kept: a help-desk session may open hundreds of
+users in a day, and the session row is read and written on every request. An action on a user
+whose list was dropped simply asks Canvas for it again.
 """
 
 from django.contrib.sessions.backends.base import SessionBase
@@ -10,6 +14,8 @@ from django.contrib.sessions.backends.base import SessionBase
 from canvas.records import Channel
 
 SESSION_KEY = "channel_snapshots"
+# The signed-in user's own list plus a handful of users the help desk is working on.
+MAX_LISTS = 5
 
 
 class ChannelSnapshot:
@@ -26,11 +32,14 @@ class ChannelSnapshot:
     def replace(self, channels: list[Channel]) -> None:
         stored = [c.to_json() for c in sorted(channels, key=lambda c: c.position)]
         snapshots = dict(self._session.get(SESSION_KEY, {}))
-        if snapshots.get(self._key) == stored:
-            # Unchanged: leave the session unmodified so this request does not rewrite it.
+        if list(snapshots)[-1:] == [self._key] and snapshots[self._key] == stored:
+            # Unchanged and already the most recent: leave the session unmodified so this
+            # request does not rewrite it.
             return
+        # Most recent last, so the oldest lists are the ones dropped.
+        snapshots.pop(self._key, None)
         snapshots[self._key] = stored
-        self._session[SESSION_KEY] = snapshots
+        self._session[SESSION_KEY] = dict(list(snapshots.items())[-MAX_LISTS:])
 
     def upsert(self, channel: Channel) -> list[Channel]:
         channels = [c for c in (self.get() or []) if c.id != channel.id]

@@ -387,10 +387,28 @@ def channel_remove_view(request: HttpRequest, channel_id: int) -> HttpResponse:
 
 
 def resend_confirmation(request: HttpRequest, scope: Scope, channel_id: int) -> HttpResponse:
+    """Remove and re-add an unconfirmed email or SMS address so Canvas sends a new link.
+
+    Checked twice on the server, never trusting that the page showed the button: against the
+    last list Canvas gave (a refusal then costs no Canvas call), and against the list read
+    afresh just before the removal, because the address may have been confirmed since the page
+    was shown and re-adding it would make it unconfirmed again.
+    """
     snapshot = ChannelSnapshot(request.session, scope.snapshot_key)
-    channel = _channel_or_answer(request, scope, channel_id)
-    if isinstance(channel, HttpResponse):
-        return channel
+    last_seen = snapshot.find(channel_id)
+    if last_seen is not None and not services.can_resend(last_seen):
+        return _resend_refused(request, scope, last_seen)
+    try:
+        snapshot.replace(services.channel_list(client=client_of(request), user_id=scope.api_user))
+    except CanvasError as exc:
+        return failure_response(
+            request, scope, exc, action="load the contact methods", changes=False
+        )
+    channel = snapshot.find(channel_id)
+    if channel is None:
+        return _already_gone(request, scope)
+    if not services.can_resend(channel):
+        return _resend_refused(request, scope, channel)
     try:
         result = services.channel_resend_confirmation(
             client=client_of(request), user_id=scope.api_user, channel=channel
@@ -405,7 +423,7 @@ def resend_confirmation(request: HttpRequest, scope: Scope, channel_id: int) -> 
             f"would not add it back. {channel.address} is not on {whose} list now: add it again "
             "with the form below (we have filled it in)."
         )
-        return _resend_incomplete(request, scope, message, kept)
+        return _resend_answer(request, scope, message, form=kept, status=503)
     except CanvasError as exc:
         scope.note("resend", channel.type, channel.address, exc)
         return failure_response(request, scope, exc, action="send a new confirmation", changes=True)
@@ -420,14 +438,38 @@ def resend_confirmation(request: HttpRequest, scope: Scope, channel_id: int) -> 
     return _changed(request, scope, channels, message=message, focus_id=result.channel.id)
 
 
-def _resend_incomplete(
-    request: HttpRequest, scope: Scope, message: str, form: AddChannelForm
+def not_resendable_message(channel: Channel) -> str:
+    if channel.type == "push":
+        return (
+            "Push notifications need no confirmation, so nothing was sent and nothing was changed."
+        )
+    if channel.is_active:
+        return (
+            f"{channel.address} is already confirmed and gets notifications, so no new "
+            "confirmation was sent and nothing was changed."
+        )
+    return f"Canvas cannot send a confirmation to {channel.address}, so nothing was changed."
+
+
+def _resend_refused(request: HttpRequest, scope: Scope, channel: Channel) -> HttpResponse:
+    scope.note("resend", channel.type, channel.address, services.NotResendable(channel))
+    return _resend_answer(request, scope, not_resendable_message(channel), status=409)
+
+
+def _resend_answer(
+    request: HttpRequest,
+    scope: Scope,
+    message: str,
+    *,
+    status: int,
+    form: AddChannelForm | None = None,
 ) -> HttpResponse:
+    """An alert with the list as Canvas last gave it (it may have just been read afresh)."""
     channels = _known_channels(request, scope) or []
     if request.htmx:
         context = page_context(scope, channels, form=form, alert=message, focus_heading=True)
         return render(request, "channels/_changed.html", context)
-    return _full_page(request, scope, channels, form=form, alert=message, status=503)
+    return _full_page(request, scope, channels, form=form, alert=message, status=status)
 
 
 @require_POST

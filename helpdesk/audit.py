@@ -1,12 +1,15 @@
-"""The help-desk audit log: writing a row per change attempt, filtering, and the CSV export.
+"""The help-desk audit log: a row per change attempt and per reading of the log, filtering,
+and the CSV export.
 
-Rows are only ever added here (the model refuses updates and deletes); old rows go only through
-`manage.py prune_audit_log`. The CSV is meant to be opened in spreadsheets, where a cell that
-starts with = + - @ or a control character can run as a formula, so such cells are defused.
+Rows are only ever added here (the model refuses updates and deletes, and on PostgreSQL so does
+the database); old rows go only through `manage.py prune_audit_log`. The CSV is meant to be
+opened in spreadsheets, where a cell that starts with = + - @ or a control character can run as
+a formula: such cells are defused, and every cell is quoted so that a spreadsheet splitting on
+semicolons (the list separator in many locales) cannot start a new cell inside one either.
 """
 
 import csv
-import ipaddress
+import re
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime, time, timedelta
 from uuid import uuid4
@@ -18,17 +21,27 @@ from django.utils import timezone
 
 from channels_app.services import ActionRecord
 from helpdesk.models import AuditEntry
+from portal.client_ip import client_ip
 
+# Reading the log is recorded too: who looked at whose contact details is itself evidence.
+READ_PAGE, READ_CSV = "audit-read", "audit-export"
 ACTION_LABELS = {
     "add": "Add",
     "remove": "Remove",
     "resend": "Send confirmation again",
     "replace-add": "Replace email: add new",
     "replace-remove": "Replace email: remove old",
+    READ_PAGE: "Read the audit log",
+    READ_CSV: "Downloaded the audit log (CSV)",
 }
 OUTCOME_LABELS = {"success": "Done", "refused": "Refused", "failure": "Failed"}
 # Characters a spreadsheet treats as the start of a formula (OWASP "CSV injection").
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Where some spreadsheet may start a cell: the start of ours, and after any character that is
+# a separator or line break in some locale (comma, semicolon, tab, CR, LF).
+FORMULA_AT_CELL_START = re.compile(
+    "(?:^|(?<=[,;\t\r\n]))(?=[" + re.escape("".join(FORMULA_STARTS)) + "])"
+)
 
 
 def request_id_of(request: HttpRequest) -> str:
@@ -39,17 +52,6 @@ def request_id_of(request: HttpRequest) -> str:
         existing = uuid4().hex
         request._audit_request_id = existing  # type: ignore[attr-defined]
     return str(existing)[:64]
-
-
-def client_ip_of(request: HttpRequest) -> str | None:
-    """REMOTE_ADDR as Django sees it. Behind a proxy this is the proxy's address unless the
-    operator's server rewrites it from X-Forwarded-For; the portal never trusts that header
-    itself, because a client can send any value in it."""
-    raw = request.META.get("REMOTE_ADDR", "")
-    try:
-        return str(ipaddress.ip_address(raw))
-    except ValueError:
-        return None
 
 
 def write(
@@ -75,7 +77,23 @@ def write(
         error=record.error,
         detail=detail[:255],
         request_id=request_id_of(request),
-        client_ip=client_ip_of(request),
+        client_ip=client_ip(request),
+    )
+
+
+def write_read(*, request: HttpRequest, action: str, filters: dict[str, str]) -> AuditEntry:
+    """Record that the signed-in staff member read or exported the log, with the filters."""
+    user = request.portal_user  # type: ignore[attr-defined]
+    described = ", ".join(f"{name}={value}" for name, value in filters.items() if value)
+    return AuditEntry.objects.create(
+        actor_canvas_id=user.id,
+        actor_name=user.name[:255],
+        target_canvas_id=None,
+        action=action,
+        outcome="success",
+        detail=(f"filters: {described}" if described else "no filters")[:255],
+        request_id=request_id_of(request),
+        client_ip=client_ip(request),
     )
 
 
@@ -163,9 +181,14 @@ CSV_HEADER = [
 
 
 def csv_safe(value: object) -> str:
-    """A cell a spreadsheet shows as text: a leading formula character gets a quote before it."""
+    """A cell every spreadsheet shows as text, whatever separator its locale splits on.
+
+    A formula character gets a quote mark before it at the start of the cell, and also after
+    any comma, semicolon, tab or line break inside it: a spreadsheet that splits on a different
+    separator than ours, or ignores our quoting, would start a new cell there.
+    """
     text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+    return FORMULA_AT_CELL_START.sub("'", text)
 
 
 def action_label(entry: AuditEntry) -> str:
@@ -204,7 +227,7 @@ class _Line:
 
 
 def csv_lines(entries: Iterable[AuditEntry]) -> Iterator[str]:
-    writer = csv.writer(_Line())
+    writer = csv.writer(_Line(), quoting=csv.QUOTE_ALL)
     yield writer.writerow(CSV_HEADER)
     for entry in entries:
         yield writer.writerow(csv_row(entry))

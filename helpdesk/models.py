@@ -1,9 +1,32 @@
-"""The help-desk audit log: one append-only row per change attempt."""
+"""The help-desk audit log: one append-only row per change attempt or reading of the log."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
+
+# The transaction-local PostgreSQL setting under which the database lets audit rows be deleted
+# (the trigger from helpdesk/migrations/0002 checks it); only the retention prune sets it.
+RETENTION_SETTING = "portal.audit_retention"
+
+
+@contextmanager
+def _retention_allowed(using: str) -> Iterator[None]:
+    """Let the database delete audit rows inside this block (PostgreSQL; elsewhere a no-op).
+
+    The setting is transaction-local, and switched off again at the end of the block in case
+    the caller's own transaction goes on after it.
+    """
+    connection = transaction.get_connection(using)
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config(%s, 'on', true)", [RETENTION_SETTING])
+        yield
+        cursor.execute("SELECT set_config(%s, 'off', true)", [RETENTION_SETTING])
 
 
 class AppendOnlyError(Exception):
@@ -32,20 +55,23 @@ class AuditQuerySet(models.QuerySet["AuditEntry"]):
             )
             if not batch:
                 return deleted
-            count, _ = models.QuerySet.delete(AuditEntry.objects.filter(pk__in=batch))
+            with transaction.atomic(using=self.db), _retention_allowed(self.db):
+                count, _ = models.QuerySet.delete(AuditEntry.objects.filter(pk__in=batch))
             deleted += count
 
 
 class AuditEntry(models.Model):
-    """One help-desk change attempt on a user's contact methods, successful or not.
+    """One help-desk change attempt on a user's contact methods, successful or not, or one
+    reading of the audit log itself (then there is no target user).
 
-    Append-only: `save` refuses to change a stored row and `delete` always refuses.
+    Append-only: `save` refuses to change a stored row and `delete` always refuses; on
+    PostgreSQL a trigger refuses UPDATE and DELETE from any code path but the retention prune.
     """
 
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     actor_canvas_id = models.BigIntegerField()
     actor_name = models.CharField(max_length=255, blank=True)
-    target_canvas_id = models.BigIntegerField()
+    target_canvas_id = models.BigIntegerField(null=True, blank=True)
     target_name = models.CharField(max_length=255, blank=True)
     action = models.CharField(max_length=32)
     channel_type = models.CharField(max_length=16, blank=True)

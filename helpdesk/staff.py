@@ -3,25 +3,33 @@
 Staff are decided by Canvas alone, from the signed-in user's own token (spec §10): the token must
 see at least one account (`GET /api/v1/accounts` non-empty) and hold `manage_user_logins` on the
 root account. The answer is kept in the server-side session with the time it was checked, so
-pages do not each ask Canvas, and is asked again once it is a few minutes old. Nothing the
-browser sends can change it: the session lives in the database, keyed by the session cookie.
+pages do not each ask Canvas, and is asked again once it is HELPDESK_STAFF_RECHECK_SECONDS old
+(at most a minute), or at once after Canvas refuses one of the staff member's calls (401/403).
+Nothing the browser sends can change it: the session lives in the database, keyed by the
+session cookie.
 """
 
 import logging
 import time
 from dataclasses import asdict, dataclass
+from typing import Any
 
+from django.conf import settings
 from django.contrib.sessions.backends.base import SessionBase
 
-from canvas.client import PER_PAGE, CanvasClient
-from canvas.errors import Forbidden, InsufficientScope, NotFound, ValidationFailed
+from canvas.client import PER_PAGE, CanvasClient, Response, TokenSource
+from canvas.errors import (
+    Forbidden,
+    InsufficientScope,
+    NotAuthenticated,
+    NotFound,
+    ValidationFailed,
+)
 from canvas.records import CanvasUser
 
 logger = logging.getLogger("helpdesk")
 
 SESSION_KEY = "helpdesk_staff"
-# Re-ask Canvas well within five minutes, so a revoked admin loses access quickly.
-RECHECK_AFTER_S = 240
 STAFF_PERMISSION = "manage_user_logins"
 # Canvas honours skip_confirmation only for callers with this permission (spec §1.5).
 SKIP_PERMISSION = "manage_students"
@@ -57,7 +65,7 @@ def cached_status(
         return None
     age = (time.time() if now is None else now) - status.checked_at
     # A different user signed in on this browser, or the answer is stale (or from the future).
-    if status.user_id != user_id or not 0 <= age < RECHECK_AFTER_S:
+    if status.user_id != user_id or not 0 <= age < settings.HELPDESK_STAFF_RECHECK_SECONDS:
         return None
     return status
 
@@ -82,6 +90,28 @@ def staff_status(session: SessionBase, client: CanvasClient, user_id: int) -> St
         status = check_with_canvas(client, user_id)
         session[SESSION_KEY] = asdict(status)
     return status
+
+
+def forget_status(session: SessionBase) -> None:
+    """Drop the stored answer, so the next request asks Canvas again."""
+    session.pop(SESSION_KEY, None)
+
+
+class StaffClient(CanvasClient):
+    """A staff member's own client. When Canvas refuses one of their calls (401 or 403, not
+    throttling), their rights may just have been taken away: the stored staff answer is dropped
+    at once instead of being trusted until it is due for a recheck."""
+
+    def __init__(self, tokens: TokenSource, session: SessionBase) -> None:
+        super().__init__(tokens)
+        self._session = session
+
+    def _send(self, method: str, path_or_url: str, **kwargs: Any) -> Response:
+        try:
+            return super()._send(method, path_or_url, **kwargs)
+        except (NotAuthenticated, InsufficientScope, Forbidden):
+            forget_status(self._session)
+            raise
 
 
 def check_with_canvas(client: CanvasClient, user_id: int) -> StaffStatus:

@@ -17,6 +17,7 @@ from django.contrib import messages as flash
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.core.validators import validate_email
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,6 +25,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.session import canvas_login_required
+from accounts.tokens import StoredToken
 from canvas.errors import (
     CanvasError,
     Forbidden,
@@ -40,6 +42,7 @@ from channels_app import wording as messages
 from channels_app.snapshot import ChannelSnapshot
 from helpdesk import audit
 from helpdesk import staff as helpdesk
+from helpdesk.models import AuditEntry
 from helpdesk.staff import StaffStatus
 from portal import limits
 from portal.limited import limited
@@ -63,6 +66,9 @@ def staff_required(view: View) -> View:
     @wraps(view)
     def check(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         user = request.portal_user  # type: ignore[attr-defined]
+        # Every Canvas call of a help-desk request goes through this client, so a 401/403
+        # drops the stored staff answer (the admin role may just have been taken away).
+        request.canvas = helpdesk.StaffClient(StoredToken(user.id), request.session)  # type: ignore[attr-defined]
         try:
             status = helpdesk.staff_status(request.session, request.canvas, user.id)  # type: ignore[attr-defined]
         except NotAuthenticated:
@@ -505,11 +511,22 @@ def half_done_message(scope: HelpdeskScope, exc: services.ReplaceIncomplete) -> 
 # --- the audit log ------------------------------------------------------------------------------
 
 
+def _recorded_read(
+    request: HttpRequest, action: str
+) -> tuple[audit.AuditFilterForm, QuerySet[AuditEntry]]:
+    """The filtered rows as they stood when this request came, after recording the reading
+    itself (so the page or file never lists its own row, and counts do not shift under it)."""
+    form = audit.AuditFilterForm(request.GET or None)
+    filters = {name: request.GET.get(name, "") for name in [*form.fields, "page"]}
+    own = audit.write_read(request=request, action=action, filters=filters)
+    return form, audit.filtered(form).filter(pk__lt=own.pk)
+
+
 @require_GET
 @staff_required
 def audit_log(request: HttpRequest) -> HttpResponse:
-    form = audit.AuditFilterForm(request.GET or None)
-    page = Paginator(audit.filtered(form), AUDIT_PER_PAGE).get_page(request.GET.get("page"))
+    form, rows = _recorded_read(request, audit.READ_PAGE)
+    page = Paginator(rows, AUDIT_PER_PAGE).get_page(request.GET.get("page"))
     keep = request.GET.copy()
     keep.pop("page", None)
     context = {
@@ -524,9 +541,9 @@ def audit_log(request: HttpRequest) -> HttpResponse:
 @require_GET
 @staff_required
 def audit_csv(request: HttpRequest) -> StreamingHttpResponse | HttpResponse:
-    form = audit.AuditFilterForm(request.GET or None)
-    rows = audit.filtered(form).iterator(chunk_size=2000)
-    response = StreamingHttpResponse(audit.csv_lines(rows), content_type="text/csv; charset=utf-8")
+    _form, rows = _recorded_read(request, audit.READ_CSV)
+    lines = audit.csv_lines(rows.iterator(chunk_size=2000))
+    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
     filename = f"helpdesk-audit-{timezone.localdate():%Y-%m-%d}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

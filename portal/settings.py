@@ -90,6 +90,18 @@ PHONE_DEFAULT_REGION = os.environ.get("PHONE_DEFAULT_REGION", "US")
 # Help-desk audit rows older than this are deleted by `manage.py prune_audit_log`.
 AUDIT_RETENTION_DAYS = int(os.environ.get("AUDIT_RETENTION_DAYS", "400"))
 
+# --- help desk: staff recheck, client address behind proxies ---
+# Help-desk status is trusted from the session for at most this long (and dropped at once when
+# Canvas refuses a staff member's call): a revoked admin loses access within a minute.
+HELPDESK_STAFF_RECHECK_SECONDS = int(os.environ.get("HELPDESK_STAFF_RECHECK_SECONDS", "60"))
+if not 0 <= HELPDESK_STAFF_RECHECK_SECONDS <= 60:
+    raise ImproperlyConfigured("HELPDESK_STAFF_RECHECK_SECONDS must be between 0 and 60.")
+# How many proxies in front of the portal append to X-Forwarded-For (docs/deploy.md §5). 0: none,
+# the header is ignored and the peer address is the client's.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more.")
+
 _canvas_url = urlsplit(CANVAS_BASE_URL)
 if _canvas_url.scheme not in {"http", "https"} or not _canvas_url.netloc:
     raise ImproperlyConfigured("CANVAS_BASE_URL must be an absolute http(s) URL.")

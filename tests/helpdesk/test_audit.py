@@ -14,6 +14,8 @@ from tests.helpdesk.conftest import text_of
 
 pytestmark = pytest.mark.django_db
 
+READ_LABELS = {audit.ACTION_LABELS[audit.READ_PAGE], audit.ACTION_LABELS[audit.READ_CSV]}
+
 
 def entry(**fields) -> AuditEntry:
     values = {
@@ -93,7 +95,9 @@ def test_filters_by_actor_and_target(admin, log, query, expected):
     response = admin.get("/helpdesk/audit/", query)
     assert response.status_code == 200
     assert f"{expected} row" in text_of(response)
-    assert len(csv_of(admin.get("/helpdesk/audit.csv", query))) == expected + 1
+    exported = csv_of(admin.get("/helpdesk/audit.csv", query))[1:]
+    # Hana's reading of the page just before is in the log too (and matches "3").
+    assert len([row for row in exported if row[5] not in READ_LABELS]) == expected
 
 
 def test_filters_by_date_range_inclusive(admin, log):
@@ -143,6 +147,43 @@ def audit_page_size() -> int:
     return AUDIT_PER_PAGE
 
 
+def test_reading_the_audit_log_is_recorded_with_the_filters_and_the_real_client_ip(
+    admin, log, settings
+):
+    settings.TRUSTED_PROXY_COUNT = 1
+    response = admin.get(
+        "/helpdesk/audit/",
+        {"actor": "sam", "date_from": "2026-01-01"},
+        REMOTE_ADDR="10.0.0.2",
+        HTTP_X_FORWARDED_FOR="203.0.113.9, 198.51.100.23",
+    )
+    # The page shows the log as it stood when asked: its own row is not among the results.
+    assert "1 row" in text_of(response)
+    read = AuditEntry.objects.get(action=audit.READ_PAGE)
+    assert (read.actor_canvas_id, read.actor_name, read.target_canvas_id) == (
+        3,
+        "Hana Helpdesk",
+        None,
+    )
+    assert read.detail == "filters: actor=sam, date_from=2026-01-01"
+    assert read.client_ip == "198.51.100.23"
+    # The next reader sees it.
+    assert "Read the audit log" in text_of(admin.get("/helpdesk/audit/"))
+
+
+def test_exporting_the_audit_log_is_recorded(admin, log):
+    rows = csv_of(admin.get("/helpdesk/audit.csv", {"target": "okafor"}))
+    assert len(rows) == 2
+    export = AuditEntry.objects.get(action=audit.READ_CSV)
+    assert (export.actor_name, export.outcome, export.detail) == (
+        "Hana Helpdesk",
+        "success",
+        "filters: target=okafor",
+    )
+    later = csv_of(admin.get("/helpdesk/audit.csv"))
+    assert "Downloaded the audit log (CSV)" in [row[5] for row in later]
+
+
 # --- CSV --------------------------------------------------------------------------------------
 
 
@@ -151,9 +192,38 @@ def test_csv_safe_defuses_formula_starts(dangerous):
     assert audit.csv_safe(dangerous) == "'" + dangerous
 
 
-@pytest.mark.parametrize("harmless", ["Ada", "ada@example.edu", "", " =spaced", "1+1"])
+@pytest.mark.parametrize("harmless", ["Ada", "ada@example.edu", "", " =spaced", "1+1", "a; b"])
 def test_csv_safe_leaves_ordinary_text_alone(harmless):
     assert audit.csv_safe(harmless) == harmless
+
+
+@pytest.mark.parametrize(
+    ("inside", "defused"),
+    [("Ada;=1+2", "Ada;'=1+2"), ("x,-2+3", "x,'-2+3"), ("a\t@SUM(A1)", "a\t'@SUM(A1)")],
+)
+def test_csv_safe_defuses_formulas_after_any_locales_separator(inside, defused):
+    assert audit.csv_safe(inside) == defused
+
+
+@pytest.mark.parametrize("separator", [",", ";", "\t"], ids=["comma", "semicolon", "tab"])
+def test_csv_export_starts_no_cell_with_a_formula_in_any_separator_locale(admin, separator):
+    entry(target_name='Ada;=HYPERLINK("http://evil.example","x")', address="a\t+1@x.y")
+    entry(error="Canvas said;-2+3", detail="x,@SUM(A1)")
+    body = b"".join(admin.get("/helpdesk/audit.csv").streaming_content).decode()
+    # A spreadsheet splitting on this separator, honouring quotes only where a cell begins.
+    cells = [cell for row in csv.reader(io.StringIO(body), delimiter=separator) for cell in row]
+    assert len(cells) > 3
+    formulas = [cell for cell in cells if cell.lstrip('"').startswith(("=", "+", "-", "@"))]
+    assert formulas == []
+
+
+def test_csv_export_quotes_every_cell(admin, log):
+    body = b"".join(admin.get("/helpdesk/audit.csv").streaming_content).decode()
+    rows = list(csv.reader(io.StringIO(body)))
+    requoted = io.StringIO()
+    csv.writer(requoted, quoting=csv.QUOTE_ALL).writerows(rows)
+    assert body == requoted.getvalue()
+    assert rows[1][3] == "1"  # ids too: no cell is left for a spreadsheet to reinterpret
 
 
 def test_csv_export_escapes_formulas_from_canvas_names_and_addresses(admin, canvas):

@@ -154,6 +154,34 @@ def test_remove_and_resend_are_audited(on_ada, canvas, action, said):
     assert (row.action, row.outcome, row.address) == (action, "success", OLD_ADDRESS)
 
 
+ADA_ACTIVE, ADA_PUSH = 1, 3
+
+
+@pytest.mark.parametrize(
+    ("channel_id", "kind", "said"),
+    [
+        (ADA_ACTIVE, "email", "ada.lovelace@demo.example.edu is already confirmed"),
+        (ADA_PUSH, "push", "Push notifications need no confirmation"),
+    ],
+)
+def test_resend_for_an_active_email_or_push_is_refused_audited_and_changes_nothing_in_canvas(
+    on_ada, canvas, channel_id, kind, said
+):
+    before = canvas.channels(DEMO_STUDENT)
+    response = on_ada.post(f"{ADA}channels/{channel_id}/resend/", headers=HTMX)
+    assert said in text_of(response)
+    assert canvas_calls(canvas) == []
+    assert canvas.channels(DEMO_STUDENT) == before
+    row = only_row()
+    assert (row.action, row.outcome, row.channel_type, row.canvas_status) == (
+        "resend",
+        "refused",
+        kind,
+        None,
+    )
+    assert "NotResendable" in row.error
+
+
 def test_refused_remove_is_audited(on_ada, canvas):
     # Hana may not change the channels of an admin whose rights exceed hers (spec §1.5).
     boss = canvas.create_user(

@@ -7,6 +7,8 @@ import pytest
 from django.test import Client
 
 from canvas.client import CanvasClient, StaticToken
+from canvas.records import Channel
+from channels_app import services
 from tests.conftest import DEMO_STUDENT, DEMO_TEACHER, sign_in
 
 pytestmark = pytest.mark.django_db
@@ -490,11 +492,11 @@ def test_a_student_cannot_touch_another_users_channel(canvas, client):
 # --- resend confirmation ------------------------------------------------------------------------
 
 
-def test_resend_removes_and_readds_the_same_channel(page, student, canvas):
+def test_resend_reads_the_list_then_removes_and_readds_the_same_channel(page, student, canvas):
     before = len(canvas.channel_messages(ADA_UNCONFIRMED))
     response = student.post(f"/channels/{ADA_UNCONFIRMED}/resend/", headers=HTMX)
     assert response.status_code == 200
-    assert [m for m, _ in canvas_calls(canvas)] == ["DELETE", "POST"]
+    assert [m for m, _ in canvas_calls(canvas)] == ["GET", "DELETE", "POST"]
     assert len(canvas.channel_messages(ADA_UNCONFIRMED)) == before + 1
     status = oob_fragment(response, "status-region")
     assert "new confirmation email to ada@personal.example.com" in status
@@ -503,10 +505,16 @@ def test_resend_removes_and_readds_the_same_channel(page, student, canvas):
     assert f'id="channel-{ADA_UNCONFIRMED}"' in listing
 
 
+# The fresh list read before the removal takes the first fault item.
+LIST_READ_OK = {"hang_s": 0}
+
+
 def test_resend_retries_the_readd_then_says_exactly_where_things_stand(page, student, canvas):
-    canvas.faults(next=[{"hang_s": 0}, {"status": 503}, {"status": 503}, {"status": 503}])
+    canvas.faults(
+        next=[LIST_READ_OK, {"hang_s": 0}, {"status": 503}, {"status": 503}, {"status": 503}]
+    )
     response = student.post(f"/channels/{ADA_UNCONFIRMED}/resend/", headers=HTMX)
-    assert [m for m, _ in canvas_calls(canvas)] == ["DELETE", "POST", "POST", "POST"]
+    assert [m for m, _ in canvas_calls(canvas)] == ["GET", "DELETE", "POST", "POST", "POST"]
     html = response.content.decode()
     alert = oob_fragment(response, "alert-region")
     assert "ada@personal.example.com is not on your list now" in alert
@@ -516,11 +524,69 @@ def test_resend_retries_the_readd_then_says_exactly_where_things_stand(page, stu
 
 
 def test_resend_survives_one_failed_readd(page, student, canvas):
-    canvas.faults(next=[{"hang_s": 0}, {"status": 503}])
+    canvas.faults(next=[LIST_READ_OK, {"hang_s": 0}, {"status": 503}])
     response = student.post(f"/channels/{ADA_UNCONFIRMED}/resend/", headers=HTMX)
     assert "new confirmation email" in oob_fragment(response, "status-region")
     states = {c["id"]: c["workflow_state"] for c in canvas.channels(DEMO_STUDENT)}
     assert states[ADA_UNCONFIRMED] == "unconfirmed"
+
+
+def canvas_rows(emulator) -> list[tuple[int, str, str]]:
+    """Every channel row of the student, retired ones included: what Canvas holds."""
+    return [(c["id"], c["type"], c["workflow_state"]) for c in emulator.channels(DEMO_STUDENT)]
+
+
+@pytest.mark.parametrize(
+    ("channel_id", "said"),
+    [
+        (
+            ADA_DEFAULT,
+            "ada.lovelace@demo.example.edu is already confirmed and gets notifications, so no "
+            "new confirmation was sent and nothing was changed.",
+        ),
+        (ADA_PUSH, "Push notifications need no confirmation, so nothing was sent"),
+    ],
+)
+@pytest.mark.parametrize("htmx", [True, False], ids=["htmx", "no-javascript"])
+def test_resend_posted_for_an_active_email_or_push_is_refused_without_asking_canvas(
+    page, student, canvas, channel_id, said, htmx
+):
+    before = canvas_rows(canvas)
+    response = student.post(f"/channels/{channel_id}/resend/", headers=HTMX if htmx else {})
+    assert said in text_of(response)
+    assert response.status_code == (200 if htmx else 409)
+    assert canvas_calls(canvas) == []
+    assert canvas_rows(canvas) == before
+
+
+def test_resend_of_an_address_confirmed_since_the_page_was_shown_changes_nothing(
+    page, student, canvas
+):
+    # The student opened the link in the email after loading the page, then clicked the button.
+    canvas.confirm_channel(ADA_UNCONFIRMED)
+    before = canvas_rows(canvas)
+    response = student.post(f"/channels/{ADA_UNCONFIRMED}/resend/", headers=HTMX)
+    assert "ada@personal.example.com is already confirmed" in oob_fragment(response, "alert-region")
+    assert canvas_calls(canvas) == [("GET", "/api/v1/users/self/communication_channels")]
+    assert canvas_rows(canvas) == before
+    # The list on the page is brought up to date: no banner, no resend button.
+    assert "Send the confirmation again" not in response.content.decode()
+
+
+def test_resend_service_refuses_an_active_channel_before_any_canvas_call(canvas):
+    client = CanvasClient(StaticToken(canvas.token_for(DEMO_STUDENT)))
+    active = Channel.from_json(canvas.channels(DEMO_STUDENT)[0])
+    assert active.is_active
+    canvas.clear_requests()
+    with pytest.raises(services.NotResendable):
+        services.channel_resend_confirmation(client=client, user_id="self", channel=active)
+    assert canvas_calls(canvas) == []
+
+
+def test_resend_button_is_offered_only_for_unconfirmed_email_and_sms(page):
+    html = page.content.decode()
+    assert html.count("Send the confirmation again<span") == 1
+    assert f'action="/channels/{ADA_UNCONFIRMED}/resend/"' in html
 
 
 # --- push device --------------------------------------------------------------------------------

@@ -144,6 +144,10 @@ class EmulatorProcess:
     def create_user(self, **fields: Any) -> dict[str, Any]:
         return self.control("POST", "users", fields)
 
+    def set_permissions(self, user_id: int, permissions: list[str]) -> dict[str, Any]:
+        """Change an admin's account rights; `[]` takes the admin role away."""
+        return self.control("POST", f"users/{user_id}/permissions", {"permissions": permissions})
+
     def token_for(self, user_id: int, developer_key_id: int | None = None) -> str:
         body: dict[str, Any] = {"user_id": user_id}
         if developer_key_id is not None:
