@@ -39,14 +39,18 @@ class Deadline:
         """Seconds left; raises DeadlineExceeded (logged) when there are none."""
         left = self.remaining()
         if left <= 0:
-            logger.warning(
-                "canvas %s: the %g s request deadline passed",
-                path,
-                self.seconds,
-                extra={"path": path, "limit": "deadline"},
-            )
-            raise DeadlineExceeded(f"Canvas took longer than {self.seconds:g} s in total")
+            raise self.exceeded(path)
         return left
+
+    def exceeded(self, path: str) -> DeadlineExceeded:
+        """The error for a request that ran out of time, logged once with the path."""
+        logger.warning(
+            "canvas %s: the %g s request deadline passed",
+            path,
+            self.seconds,
+            extra={"path": path, "limit": "deadline"},
+        )
+        return DeadlineExceeded(f"Canvas took longer than {self.seconds:g} s in total")
 
 
 def refuse(path: str, reason: str, limit: str) -> AnswerRefused:

@@ -40,6 +40,8 @@ _session: requests.Session | None = None
 _session_lock = threading.Lock()
 _RETRYABLE_STATUSES = {502, 503, 504}
 _IDEMPOTENT = {"GET", "HEAD", "OPTIONS", "DELETE", "PUT"}
+# A socket timeout set to the deadline's remainder fires within a few ms of it.
+_DEADLINE_SLACK_S = 0.01
 
 
 def shared_session() -> requests.Session:
@@ -110,9 +112,13 @@ def send(
                 read_timeout=read_timeout,
             )
         except (requests.RequestException, Unavailable) as exc:
-            if isinstance(exc, DeadlineExceeded | AnswerRefused):
+            if isinstance(exc, AnswerRefused | DeadlineExceeded):
                 log_call(method, url, type(exc).__name__, started, attempt)
                 raise
+            if deadline.remaining() <= _DEADLINE_SLACK_S:
+                # The timeout was cut to what was left of the deadline: the deadline's doing.
+                log_call(method, url, "deadline", started, attempt)
+                raise deadline.exceeded(path) from exc
             timed_out = isinstance(exc, requests.Timeout)
             log_call(method, url, "timeout" if timed_out else "unreachable", started, attempt)
             if method in _IDEMPOTENT and attempt < attempts and _backoff(attempt, deadline):
