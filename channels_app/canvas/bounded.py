@@ -100,7 +100,7 @@ def read_body(
         response.close()
         raise
     response._content = b"".join(chunks)  # what Response.content would hold
-    response._content_consumed = True
+    response._content_consumed = True  # type: ignore[attr-defined]
     raw.release_conn()  # read to the end: the keep-alive connection can be reused
 
 
