@@ -3,15 +3,20 @@
 A client acts with one user's token. When Canvas says the token is no longer good (401 with
 WWW-Authenticate, spec §3.5), the client asks its token source for a renewed one exactly once
 and repeats the call; a second rejection propagates as NotAuthenticated.
+
+One client serves one portal request: its Deadline, started when the client is made, bounds
+every call, retry and page that request makes (CANVAS_REQUEST_DEADLINE).
 """
 
 from collections.abc import Callable
 from typing import Any, Protocol, TypeVar
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import requests
+from django.conf import settings
 
 from canvas import http
+from canvas.bounded import Deadline, refuse
 from canvas.errors import NotAuthenticated, Unavailable
 from canvas.records import CanvasUser, Channel
 
@@ -20,8 +25,6 @@ Response = requests.Response
 
 T = TypeVar("T")
 PER_PAGE = 100
-# Hard stop for runaway pagination: 100 channels is Canvas's own cap per user (spec §1.5).
-MAX_PAGES = 50
 
 
 class TokenSource(Protocol):
@@ -52,8 +55,9 @@ def user_path(user_id: int | str) -> str:
 
 
 class CanvasClient:
-    def __init__(self, tokens: TokenSource) -> None:
+    def __init__(self, tokens: TokenSource, *, deadline: Deadline | None = None) -> None:
         self._tokens = tokens
+        self.deadline = deadline or Deadline.after(settings.CANVAS_REQUEST_DEADLINE)
 
     # --- communication channels (spec §1) ---------------------------------------------------
 
@@ -120,7 +124,7 @@ class CanvasClient:
         items = self._get_all(
             f"/api/v1/accounts/{account_id}/users",
             params=[("search_term", term), ("include[]", "email")],
-            max_pages=1,
+            first_page_only=True,
         )
         return [CanvasUser.from_json(item) for item in items]
 
@@ -128,7 +132,9 @@ class CanvasClient:
 
     def _send(self, method: str, path_or_url: str, **kwargs: Any) -> requests.Response:
         url = path_or_url if "://" in path_or_url else http.canvas_url(path_or_url)
-        return self._with_token(lambda token: http.send(method, url, token=token, **kwargs))
+        return self._with_token(
+            lambda token: http.send(method, url, token=token, deadline=self.deadline, **kwargs)
+        )
 
     def _with_token(self, call: Callable[[str], T]) -> T:
         token = self._tokens.access_token()
@@ -142,11 +148,17 @@ class CanvasClient:
         path: str,
         params: list[tuple[str, str]] | None = None,
         *,
-        max_pages: int = MAX_PAGES,
+        first_page_only: bool = False,
     ) -> list[Any]:
-        """Every item of a paginated list, following `Link: rel="next"` (spec §2)."""
+        """Every item of a paginated list, following `Link: rel="next"` (spec §2).
+
+        At most CANVAS_MAX_PAGES pages, and only on Canvas's own scheme and host (the next
+        request carries the token). A list beyond the cap is refused rather than shown cut
+        short, since a partial list would read as the whole one.
+        """
         query = [*(params or []), ("per_page", str(PER_PAGE))]
         response = self._send("GET", path, params=query)
+        max_pages = settings.CANVAS_MAX_PAGES
         items: list[Any] = []
         for page_number in range(1, max_pages + 1):
             page = http.parse_json(response)
@@ -154,9 +166,13 @@ class CanvasClient:
                 raise Unavailable("Canvas answered a list request with something else")
             items.extend(page)
             next_url = response.links.get("next", {}).get("url")
-            if not next_url or not page or page_number == max_pages:
+            if not next_url or not page or first_page_only:
                 return items
             if not http.same_origin_as_canvas(next_url):
-                raise Unavailable("Canvas pointed pagination at another host")
+                target = urlsplit(next_url)
+                where = f"{target.scheme}://{target.hostname}"
+                raise refuse(path, f"Canvas pointed the next page at {where}", "link")
+            if page_number == max_pages:
+                break
             response = self._send("GET", next_url)
-        return items
+        raise refuse(path, f"Canvas listed more than {max_pages} pages", "pages")

@@ -58,6 +58,15 @@ class Unavailable(CanvasError):
     """Canvas could not be reached or answered nonsense: timeout, 5xx, malformed body."""
 
 
+class DeadlineExceeded(Unavailable):
+    """Canvas used up the time one portal request may spend on it (every call, retry and page)."""
+
+
+class AnswerRefused(Unavailable):
+    """Canvas answered beyond what the portal accepts: too large, too many pages, or a next-page
+    link to another host. Asking again would get the same answer, so the sentence differs."""
+
+
 class OAuthFailed(CanvasError):
     """The OAuth token endpoint refused a code or a refresh token."""
 

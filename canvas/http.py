@@ -3,6 +3,9 @@
 Retries: throttled requests are retried for every method (Canvas's throttle rejects a request
 before it runs, spec §4); timeouts, connection failures and 502/503/504 only for idempotent
 methods, because a POST that timed out may still have been carried out.
+
+Every call runs under a Deadline shared by the portal request (no attempt, backoff or byte after
+it) and reads at most CANVAS_MAX_RESPONSE_BYTES (bounded.py).
 """
 
 import json
@@ -16,8 +19,11 @@ import requests
 from django.conf import settings
 from requests.adapters import HTTPAdapter
 
+from canvas.bounded import Deadline, read_body
 from canvas.errors import (
+    AnswerRefused,
     CanvasError,
+    DeadlineExceeded,
     FieldProblem,
     Forbidden,
     InsufficientScope,
@@ -34,6 +40,8 @@ _session: requests.Session | None = None
 _session_lock = threading.Lock()
 _RETRYABLE_STATUSES = {502, 503, 504}
 _IDEMPOTENT = {"GET", "HEAD", "OPTIONS", "DELETE", "PUT"}
+# A socket timeout set to the deadline's remainder fires within a few ms of it.
+_DEADLINE_SLACK_S = 0.01
 
 
 def shared_session() -> requests.Session:
@@ -69,13 +77,21 @@ def send(
     params: Any = None,
     data: Any = None,
     headers: dict[str, str] | None = None,
+    deadline: Deadline | None = None,
 ) -> requests.Response:
-    """Send one request with retries; return the response if 2xx, else raise a CanvasError."""
+    """Send one request with retries; return the response if 2xx, else raise a CanvasError.
+
+    Without a `deadline` the call gets one of its own (CANVAS_REQUEST_DEADLINE).
+    """
+    deadline = deadline or Deadline.after(settings.CANVAS_REQUEST_DEADLINE)
     all_headers = {"Accept": "application/json", **(headers or {})}
     if token:
         all_headers["Authorization"] = f"Bearer {token}"
+    path = urlsplit(url).path
+    connect_timeout, read_timeout = settings.CANVAS_TIMEOUT
     attempts = 1 + max(0, settings.CANVAS_RETRIES)
     for attempt in range(1, attempts + 1):
+        left = deadline.check(path)
         started = time.monotonic()
         try:
             response = shared_session().request(
@@ -84,14 +100,28 @@ def send(
                 params=params,
                 data=data,
                 headers=all_headers,
-                timeout=settings.CANVAS_TIMEOUT,
+                timeout=(min(connect_timeout, left), min(read_timeout, left)),
                 allow_redirects=False,
+                stream=True,
             )
-        except requests.RequestException as exc:
+            read_body(
+                response,
+                path=path,
+                deadline=deadline,
+                max_bytes=settings.CANVAS_MAX_RESPONSE_BYTES,
+                read_timeout=read_timeout,
+            )
+        except (requests.RequestException, Unavailable) as exc:
+            if isinstance(exc, AnswerRefused | DeadlineExceeded):
+                log_call(method, url, type(exc).__name__, started, attempt)
+                raise
+            if deadline.remaining() <= _DEADLINE_SLACK_S:
+                # The timeout was cut to what was left of the deadline: the deadline's doing.
+                log_call(method, url, "deadline", started, attempt)
+                raise deadline.exceeded(path) from exc
             timed_out = isinstance(exc, requests.Timeout)
             log_call(method, url, "timeout" if timed_out else "unreachable", started, attempt)
-            if method in _IDEMPOTENT and attempt < attempts:
-                _backoff(attempt)
+            if method in _IDEMPOTENT and attempt < attempts and _backoff(attempt, deadline):
                 continue
             reason = "did not answer in time" if timed_out else "could not be reached"
             raise Unavailable(f"Canvas {reason}") from exc
@@ -99,8 +129,7 @@ def send(
         try:
             raise_for_status(response)
         except Throttled:
-            if attempt < attempts:
-                _backoff(attempt)
+            if attempt < attempts and _backoff(attempt, deadline):
                 continue
             raise
         except Unavailable:
@@ -108,16 +137,21 @@ def send(
                 response.status_code in _RETRYABLE_STATUSES
                 and method in _IDEMPOTENT
                 and attempt < attempts
+                and _backoff(attempt, deadline)
             ):
-                _backoff(attempt)
                 continue
             raise
         return response
     raise Unavailable("Canvas could not be reached")  # pragma: no cover - loop always returns
 
 
-def _backoff(attempt: int) -> None:
-    time.sleep(settings.CANVAS_RETRY_BACKOFF * (2 ** (attempt - 1)))
+def _backoff(attempt: int, deadline: Deadline) -> bool:
+    """Wait before the next attempt; False (no wait) when the deadline would pass first."""
+    pause = settings.CANVAS_RETRY_BACKOFF * (2 ** (attempt - 1))
+    if pause >= deadline.remaining():
+        return False
+    time.sleep(pause)
+    return True
 
 
 def log_call(method: str, url: str, status: int | str, started: float, attempt: int = 1) -> None:

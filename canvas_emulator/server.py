@@ -122,9 +122,14 @@ class App:
 
     def _canvas(self, req: Request) -> Response:
         if req.path.startswith("/api/v1/") or req.path == "/login/oauth2/token":
-            injected = self.faults.intercept()
-            if injected is not None:
-                return injected
+            injection = self.faults.intercept()
+            if injection.replace is not None:
+                return injection.replace
+            if injection.alter is not None:
+                return injection.alter(self._route(req))
+        return self._route(req)
+
+    def _route(self, req: Request) -> Response:
         matched = self.lti_routes.match(req.method, req.path) or CANVAS_ROUTES.match(
             req.method, req.path
         )
@@ -237,10 +242,33 @@ class EmulatorHandler(BaseHTTPRequestHandler):
             if name == "Location" and value.startswith("/"):
                 value = req.base_url + value  # Rails redirect_to sends absolute URLs
             self.send_header(name, value)
-        self.send_header("Content-Length", str(len(body)))
+        body += b" " * response.pad_bytes
+        if response.hide_length:
+            # The body ends when the connection closes, as behind some proxies.
+            self.send_header("Connection", "close")
+            self.close_connection = True
+        else:
+            self.send_header("Content-Length", str(len(body)))
         self.end_headers()
-        if self.command != "HEAD":
+        if self.command == "HEAD":
+            return
+        if response.drip_s:
+            self._drip(body, response.drip_s, response.drip_stop or threading.Event())
+        else:
             self.wfile.write(body)
+
+    def _drip(self, body: bytes, interval: float, stop: threading.Event) -> None:
+        """One byte per `interval` seconds; the rest at once when a reset sets `stop`."""
+        try:
+            for index in range(len(body)):
+                if stop.is_set():
+                    self.wfile.write(body[index:])
+                    return
+                self.wfile.write(body[index : index + 1])
+                self.wfile.flush()
+                stop.wait(interval)
+        except OSError:
+            self.close_connection = True  # the client gave up: nothing more to send
 
 
 class EmulatorServer(ThreadingHTTPServer):

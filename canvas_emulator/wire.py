@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
@@ -38,6 +39,12 @@ class Response:
     json_payload: Any = None
     # Fault injection: close the socket with RST instead of answering.
     drop_connection: bool = False
+    # Fault injection: send the body one byte per ``drip_s`` seconds (until ``drip_stop`` is set),
+    # append ``pad_bytes`` spaces (still valid JSON), or leave out Content-Length and close.
+    drip_s: float = 0.0
+    drip_stop: threading.Event | None = None
+    pad_bytes: int = 0
+    hide_length: bool = False
 
     def header(self, name: str, value: str) -> Response:
         self.headers.append((name, value))

@@ -401,8 +401,9 @@ def resend_confirmation(request: HttpRequest, scope: Scope, channel_id: int) -> 
     try:
         snapshot.replace(services.channel_list(client=client_of(request), user_id=scope.api_user))
     except CanvasError as exc:
+        # Nothing was changed yet: the sentence names what the user asked for.
         return failure_response(
-            request, scope, exc, action="load the contact methods", changes=False
+            request, scope, exc, action="send a new confirmation", changes=False
         )
     channel = snapshot.find(channel_id)
     if channel is None:

@@ -6,6 +6,7 @@ Kept in one place so the same situation always reads the same way, whichever pag
 from dataclasses import dataclass
 
 from canvas.errors import (
+    AnswerRefused,
     CanvasError,
     Forbidden,
     InsufficientScope,
@@ -86,6 +87,12 @@ def failure(exc: CanvasError, *, action: str, changes: bool, for_self: bool = Tr
             503,
             f"Canvas did not answer properly, so we cannot tell whether we managed to {action}. "
             "Reload the page to check before trying again.",
+        )
+    if isinstance(exc, AnswerRefused):
+        return Problem(
+            502,
+            f"Canvas sent more than this portal accepts, so we could not {action}. "
+            "Trying again will not help: please tell your help desk.",
         )
     return Problem(
         503,

@@ -67,6 +67,12 @@ CANVAS_TIMEOUT = (
 )
 CANVAS_RETRIES = int(os.environ.get("CANVAS_RETRIES", "2"))
 CANVAS_RETRY_BACKOFF = float(os.environ.get("CANVAS_RETRY_BACKOFF", "0.5"))
+# Limits on what a misbehaving Canvas can cost one portal request (docs/deploy.md): at most
+# this many list pages, this many bytes per answer, and this many seconds across every Canvas
+# call, retry and page of the request (a drip-fed answer restarts the read timeout per byte).
+CANVAS_MAX_PAGES = int(os.environ.get("CANVAS_MAX_PAGES", "10"))
+CANVAS_MAX_RESPONSE_BYTES = int(os.environ.get("CANVAS_MAX_RESPONSE_BYTES", str(2 * 1024 * 1024)))
+CANVAS_REQUEST_DEADLINE = float(os.environ.get("CANVAS_REQUEST_DEADLINE", "15"))
 # Refresh this many seconds before Canvas says the access token expires.
 CANVAS_REFRESH_MARGIN = int(os.environ.get("CANVAS_REFRESH_MARGIN", "60"))
 # The scopes the portal asks for; they must also be granted on the developer key.

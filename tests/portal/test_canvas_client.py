@@ -1,6 +1,7 @@
 """The Canvas client against the emulator over real HTTP: each endpoint, each error, pagination,
 and the refresh paths of the stored-token source."""
 
+import time
 from datetime import timedelta
 
 import pytest
@@ -9,8 +10,11 @@ from django.utils import timezone
 from accounts.models import CanvasToken
 from accounts.tokens import StoredToken
 from canvas import oauth
+from canvas.bounded import Deadline
 from canvas.client import CanvasClient, StaticToken
 from canvas.errors import (
+    AnswerRefused,
+    DeadlineExceeded,
     Forbidden,
     InsufficientScope,
     NotAuthenticated,
@@ -256,3 +260,83 @@ def test_user_search_reads_only_the_first_page(canvas, monkeypatch):
     canvas.clear_requests()
     assert len(admin.search_users("self", "example")) == 1
     assert len(api_calls(canvas)) == 1
+
+
+# --- limits on a misbehaving Canvas -------------------------------------------------------------
+
+CHANNELS_PAGE = "/api/v1/users/self/communication_channels?page=1&per_page=100"
+
+
+def test_pagination_stops_at_the_page_cap_with_answer_refused(canvas, ada, settings):
+    settings.CANVAS_MAX_PAGES = 3
+    canvas.faults(next=[{"link_next": canvas.base_url + CHANNELS_PAGE}] * 10)
+    canvas.clear_requests()
+    with pytest.raises(AnswerRefused, match="more than 3 pages"):
+        ada.list_channels()
+    assert len(api_calls(canvas)) == 3
+
+
+def test_a_list_exactly_at_the_page_cap_is_returned_whole(canvas, ada, settings, monkeypatch):
+    settings.CANVAS_MAX_PAGES = 2
+    monkeypatch.setattr("canvas.client.PER_PAGE", 2)
+    assert len(ada.list_channels()) == 3  # two pages of 2 and 1
+
+
+def test_user_search_keeps_reading_only_the_first_page_under_a_looping_link(canvas, settings):
+    admin = CanvasClient(StaticToken(canvas.token_for(DEMO_ADMIN)))
+    canvas.faults(next=[{"link_next": canvas.base_url + "/api/v1/accounts/1/users"}] * 5)
+    canvas.clear_requests()
+    assert admin.search_users("self", "example")
+    assert len(api_calls(canvas)) == 1
+
+
+def test_a_next_link_to_another_host_is_refused_before_any_request(canvas, ada):
+    canvas.faults(next=[{"link_next": "http://canvas.evil.example" + CHANNELS_PAGE}])
+    canvas.clear_requests()
+    with pytest.raises(AnswerRefused, match=r"next page at http://canvas\.evil\.example"):
+        ada.list_channels()
+    assert len(api_calls(canvas)) == 1
+
+
+def test_a_body_over_the_size_cap_is_refused(canvas, ada, settings):
+    settings.CANVAS_MAX_RESPONSE_BYTES = 10_000
+    canvas.faults(next=[{"pad_bytes": 20_000, "length": False}])
+    with pytest.raises(AnswerRefused, match="more than 10000 bytes"):
+        ada.list_channels()
+
+
+def test_connections_are_reused_after_a_bounded_read(canvas, ada):
+    """Reading the body ourselves must still hand the connection back to the pool."""
+    from canvas import http
+
+    ada.list_channels()  # warm: one kept-alive connection
+    pools = http.shared_session().get_adapter(canvas.base_url).poolmanager.pools
+    port = int(canvas.base_url.rpartition(":")[2])
+    # RecentlyUsedContainer refuses iteration; keys() is its thread-safe listing.
+    (key,) = [key for key in pools.keys() if key.key_port == port]  # noqa: SIM118
+    opened = pools[key].num_connections
+    for _ in range(3):
+        ada.list_channels()
+        ada.get_user()
+    assert pools[key].num_connections == opened
+
+
+def test_one_clients_deadline_is_shared_by_all_its_calls(canvas, settings):
+    settings.CANVAS_TIMEOUT = (1, 1)
+    client = CanvasClient(StaticToken(canvas.token_for(DEMO_STUDENT)), deadline=Deadline.after(1))
+    canvas.faults(latency_ms=400)
+    client.get_user()
+    client.get_user()
+    with pytest.raises(DeadlineExceeded):
+        client.get_user()
+        client.get_user()
+
+
+def test_a_drip_fed_body_ends_at_the_deadline(canvas, settings):
+    settings.CANVAS_TIMEOUT = (1, 1)
+    client = CanvasClient(StaticToken(canvas.token_for(DEMO_STUDENT)), deadline=Deadline.after(1))
+    canvas.faults(next=[{"drip_s": 0.05}] * 3)
+    started = time.monotonic()
+    with pytest.raises(Unavailable):
+        client.list_channels()
+    assert time.monotonic() - started < 1.5
