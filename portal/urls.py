@@ -39,6 +39,7 @@ urlpatterns = [
     path("lti/jwks", lti.jwks, name="lti_jwks"),
     path("lti/login", lti.login, name="lti_login"),
     path("lti/launch", lti.launch, name="lti_launch"),
+    path("lti/connect/<str:key>/", lti.connect_account, name="lti_connect"),
     path("lti/continue/<str:key>/", lti.continue_launch, name="lti_continue"),
     path("brand.css", branding.brand_css, name="brand_css"),
     path("healthz", health.healthz, name="healthz"),
