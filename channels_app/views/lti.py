@@ -225,8 +225,11 @@ def _sign_in_or_connect(request: HttpRequest, result: Launch, started: LtiLogin)
             return redirect(reverse(result.page))
     # Canvas's sign-in must run top-level (spec §3.7): from a frame, in a new window.
     # Sec-Fetch-Dest tells a frame from a tab; without it, trust Canvas's document_target.
+    # A relaunch from our own new-window link is top-level even where Canvas's document_target
+    # still says iframe and the browser sends no Sec-Fetch-Dest.
     fetch_dest = request.headers.get("Sec-Fetch-Dest")
     top_level = fetch_dest == "document" if fetch_dest else not result.framed
+    top_level = top_level or started.then_connect
     if not top_level:
         # The new window cannot see this frame's (partitioned) cookies, so the connect cannot
         # be tied to this browser from here: the launch runs again in the new window, where

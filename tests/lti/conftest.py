@@ -96,12 +96,15 @@ class Lti:
         headers = {"Sec-Fetch-Dest": "document"} if top_level else {}
         return client.post("/lti/launch", fields, headers=headers), fields
 
-    def relaunch_top_level(self, window: Client, relaunch_url: str, user_id: int):
+    def relaunch_top_level(
+        self, window: Client, relaunch_url: str, user_id: int, *, fetch_metadata: bool = True
+    ):
         """A framed Connect link opened in a new window: the launch runs again there."""
         response = window.get(relaunch_url)
         assert response.status_code == 302, response.content
         fields = self.authorize(Started.from_redirect(response["Location"]), user_id)
-        return window.post("/lti/launch", fields, headers={"Sec-Fetch-Dest": "document"})
+        headers = {"Sec-Fetch-Dest": "document"} if fetch_metadata else {}
+        return window.post("/lti/launch", fields, headers=headers)
 
     def finish_connect(self, window: Client, connect_path: str, user_id: int):
         """/lti/connect/<key>/, Canvas OAuth as `user_id`, then the continuation's answer."""

@@ -57,6 +57,13 @@ def test_first_launch_connects_in_a_new_window_then_lands_on_channels(
     assert (identity.subject, identity.canvas_user_id) == (lti.subject(DEMO_STUDENT), DEMO_STUDENT)
 
 
+def test_the_new_window_connects_even_without_fetch_metadata(lti: Lti, client: Client) -> None:
+    link = connect_link(lti.launch(client, DEMO_STUDENT)[0])
+    # An older browser sends no Sec-Fetch-Dest, and Canvas's document_target still says iframe.
+    relaunched = lti.relaunch_top_level(Client(), link, DEMO_STUDENT, fetch_metadata=False)
+    assert relaunched.status_code == 302 and relaunched["Location"].startswith("/lti/connect/")
+
+
 def test_second_launch_by_a_bound_sub_signs_in_without_connect(lti: Lti) -> None:
     lti.connect(DEMO_STUDENT)
     lti.emulator.clear_requests()
