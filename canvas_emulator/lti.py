@@ -44,6 +44,8 @@ ID_TOKEN_TTL_S = 3600
 MESSAGE_HINT_TTL_S = 300  # the hint may be reused (a relaunch in a new window) until it expires
 KEYS_PUBLISHED = 3  # Canvas publishes past, present and future keys; here the last three
 LTI_CLAIM = "https://purl.imsglobal.org/spec/lti/claim/"
+PLACEMENT_CLAIM = "https://www.instructure.com/placement"
+COURSE_OFFERING = "http://purl.imsglobal.org/vocab/lis/v2/course#CourseOffering"
 NAV_PLACEMENTS = ("user_navigation", "account_navigation", "global_navigation")
 PRIVACY_LEVELS = {"anonymous", "public", "name_only", "email_only"}
 VISIBILITIES = {"admins", "members", "public"}
@@ -188,12 +190,31 @@ def _check_placement(placement: Any) -> dict[str, Any]:
     return dict(placement)
 
 
+@dataclass(frozen=True)
+class LinkOptions:
+    """What a link adds to a launch: a teacher's link in a course has its own custom fields
+    (they override the tool's, as in Canvas) and puts the launch in that course's context."""
+
+    custom: dict[str, str] = field(default_factory=dict)
+    course_id: int | None = None
+
+    @classmethod
+    def from_body(cls, body: dict[str, Any]) -> LinkOptions:
+        custom = body.get("custom") or {}
+        course = body.get("course_id")
+        return cls(
+            custom={str(k): str(v) for k, v in dict(custom).items()},
+            course_id=None if course is None else int(course),
+        )
+
+
 @dataclass
 class PendingLaunch:
     tool_id: int
     user_id: int
     placement: str
     expires_at: float
+    link: LinkOptions = field(default_factory=LinkOptions)
 
 
 @dataclass
@@ -282,13 +303,18 @@ class Platform:
     # -- launches -------------------------------------------------------------------------------
 
     def login_initiation(
-        self, tool: Tool, user: User, placement: str, base_url: str
+        self,
+        tool: Tool,
+        user: User,
+        placement: str,
+        base_url: str,
+        link: LinkOptions | None = None,
     ) -> dict[str, str]:
         """The third-party-initiated login parameters Canvas sends to the tool (spec §8)."""
         hint = secrets.token_urlsafe(24)
         with self.lock:
             self.hints[hint] = PendingLaunch(
-                tool.id, user.id, placement, time.time() + MESSAGE_HINT_TTL_S
+                tool.id, user.id, placement, time.time() + MESSAGE_HINT_TTL_S, link or LinkOptions()
             )
         config = tool.placement(placement) or {}
         return {
@@ -303,22 +329,36 @@ class Platform:
         }
 
     def claims(
-        self, tool: Tool, user: User, placement: str, *, nonce: str, base_url: str
+        self,
+        tool: Tool,
+        user: User,
+        placement: str,
+        *,
+        nonce: str,
+        base_url: str,
+        link: LinkOptions | None = None,
     ) -> dict[str, Any]:
-        """The id_token of an LtiResourceLinkRequest from a navigation placement."""
+        """The id_token of an LtiResourceLinkRequest from a placement (or a link in a course)."""
+        link = link or LinkOptions()
         config = tool.placement(placement) or {}
         now = int(time.time())
-        custom = {**tool.custom_fields, **(config.get("custom_fields") or {})}
-        context = (
-            {"id": f"account-{ROOT_ACCOUNT_ID}", "type": ["Organization"]}
-            if placement == "account_navigation"
-            else None
-        )
+        # Canvas merges tool, placement, then link custom fields: the link wins.
+        custom = {**tool.custom_fields, **(config.get("custom_fields") or {}), **link.custom}
+        context: dict[str, Any] | None = None
+        if link.course_id is not None:
+            context = {
+                "id": f"course-{link.course_id}",
+                "label": f"COURSE{link.course_id}",
+                "title": f"Course {link.course_id}",
+                "type": [COURSE_OFFERING],
+            }
+        elif placement == "account_navigation":
+            context = {"id": f"account-{ROOT_ACCOUNT_ID}", "type": ["Organization"]}
         claims: dict[str, Any] = {
             "iss": ISSUER,
             "aud": tool.client_id,
             "azp": tool.client_id,
-            "sub": user.uuid,
+            "sub": user.lti_id,
             "iat": now,
             "exp": now + ID_TOKEN_TTL_S,
             "nonce": nonce,
@@ -338,7 +378,9 @@ class Platform:
                 "document_target": "window" if config.get("windowTarget") else "iframe",
                 "locale": user.locale or "en",
             },
-            "https://www.instructure.com/placement": placement,
+            PLACEMENT_CLAIM: placement,
+            # The user's LTI 1.1 id (opaque, 40 hex), sent beside the LTI 1.3 `sub`.
+            LTI_CLAIM + "lti11_legacy_user_id": user.uuid,
         }
         if context is not None:
             claims[LTI_CLAIM + "context"] = context
@@ -438,7 +480,7 @@ class Routes:
         if user.id != pending.user_id or req.str_param("login_hint") != user.uuid:
             raise _oidc_error("login_hint does not match the logged-in user", "login_required")
         claims = self.platform.claims(
-            tool, user, pending.placement, nonce=nonce, base_url=req.base_url
+            tool, user, pending.placement, nonce=nonce, base_url=req.base_url, link=pending.link
         )
         fields = {"id_token": self.platform.sign(claims), "state": req.str_param("state") or ""}
         return html_response(pages.form_post_page(redirect_uri, fields))
@@ -558,9 +600,12 @@ def control_login_initiation(app: App, req: Request) -> Response:
         return found
     tool, user = found
     placement = str(req.params.get("placement") or "user_navigation")
-    if tool.placement(placement) is None:
+    link = LinkOptions.from_body(req.params)
+    # A link a teacher adds in a course needs no placement of the tool's (Canvas matches it by
+    # URL or domain); a navigation link does.
+    if tool.placement(placement) is None and link.course_id is None:
         return _control_error(f"the tool has no {placement} placement")
-    params = app.lti.login_initiation(tool, user, placement, req.base_url)
+    params = app.lti.login_initiation(tool, user, placement, req.base_url, link)
     return json_response(
         {"url": f"{tool.oidc_initiation_url}?{urlencode(params)}", "params": params}
     )
@@ -575,7 +620,12 @@ def control_launch_token(app: App, req: Request) -> Response:
     tool, user = found
     placement = str(body.get("placement") or "user_navigation")
     claims = app.lti.claims(
-        tool, user, placement, nonce=str(body.get("nonce") or ""), base_url=req.base_url
+        tool,
+        user,
+        placement,
+        nonce=str(body.get("nonce") or ""),
+        base_url=req.base_url,
+        link=LinkOptions.from_body(body),
     )
     claims.update(body.get("overrides") or {})
     for name in body.get("remove") or []:

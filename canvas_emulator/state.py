@@ -13,6 +13,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
+from uuid import uuid4
 
 ROOT_ACCOUNT_ID = 1
 # Canvas global ids are shard id * 10^13 + local id; the emulator is "shard 1".
@@ -66,7 +67,10 @@ class User:
     # Account-admin permissions on the root account; empty for non-admins.
     permissions: frozenset[str] = frozenset()
     locale: str | None = None
+    # Canvas's opaque 40-hex id (`uuid`; also what LTI 1.1 called user_id and the LTI login_hint).
     uuid: str = field(default_factory=lambda: secrets.token_hex(20))
+    # `users.lti_id`: the UUID Canvas sends as an LTI 1.3 id_token's `sub` (spec §8).
+    lti_id: str = field(default_factory=lambda: str(uuid4()))
 
     @property
     def is_admin(self) -> bool:

@@ -11,9 +11,14 @@ from django.urls import reverse
 from canvas.http import canvas_url
 
 PLATFORM = "canvas.instructure.com"
-# The custom field that tells the launch which portal page the link is for.
-PAGE_FIELD = "portal_page"
-PAGES = {"channels": "channels", "helpdesk": "helpdesk"}  # custom value -> URL name
+# The page each navigation placement opens (URL names). The placement comes from Canvas's
+# `https://www.instructure.com/placement` claim, which Canvas sets and a link cannot change.
+PLACEMENT_PAGES = {
+    "user_navigation": "channels",
+    "account_navigation": "helpdesk",
+    "global_navigation": "channels",
+}
+PAGES = frozenset(PLACEMENT_PAGES.values())
 
 
 @dataclass(frozen=True)
@@ -38,15 +43,18 @@ def registration() -> Registration | None:
     )
 
 
-def _placement(
-    name: str, text: str, launch_url: str, page: str, window_target: str
-) -> dict[str, Any]:
+def declared_placements() -> tuple[str, ...]:
+    """The placements /lti/config.json declares; a launch from any other is refused."""
+    placements = ("user_navigation", "account_navigation")
+    return (*placements, "global_navigation") if settings.LTI_GLOBAL_NAVIGATION else placements
+
+
+def _placement(name: str, text: str, launch_url: str, window_target: str) -> dict[str, Any]:
     placement: dict[str, Any] = {
         "placement": name,
         "message_type": "LtiResourceLinkRequest",
         "text": text,
         "target_link_uri": launch_url,
-        "custom_fields": {PAGE_FIELD: page},
     }
     if window_target == "_blank":
         placement["windowTarget"] = "_blank"
@@ -58,15 +66,15 @@ def tool_configuration(request: HttpRequest) -> dict[str, Any]:
     launch_url = request.build_absolute_uri(reverse("lti_launch"))
     name = settings.PORTAL_NAME
     target = settings.LTI_WINDOW_TARGET
+    # Canvas shows account_navigation to account admins; the help desk checks rights itself.
+    texts = {"account_navigation": f"{name} help desk"}
     placements = [
-        _placement("user_navigation", name, launch_url, "channels", target),
-        # Canvas shows account_navigation to account admins; the help desk checks rights itself.
-        _placement("account_navigation", f"{name} help desk", launch_url, "helpdesk", target),
+        _placement(placement, texts.get(placement, name), launch_url, target)
+        for placement in declared_placements()
     ]
-    if settings.LTI_GLOBAL_NAVIGATION:
-        global_nav = _placement("global_navigation", name, launch_url, "channels", target)
-        global_nav["icon_url"] = request.build_absolute_uri(static("img/favicon.svg"))
-        placements.append(global_nav)
+    for placement in placements:
+        if placement["placement"] == "global_navigation":
+            placement["icon_url"] = request.build_absolute_uri(static("img/favicon.svg"))
     return {
         "title": name,
         "description": "See, add and remove the email addresses and phone numbers Canvas "
@@ -78,14 +86,14 @@ def tool_configuration(request: HttpRequest) -> dict[str, Any]:
         "extensions": [
             {
                 "platform": PLATFORM,
-                # "public" sends the user's name; the Canvas user id comes from custom_fields.
+                # "public" sends the user's name (for the Connect page). Who the user is comes
+                # from `sub` and the portal's own binding, never from a claim (docs/lti.md).
                 "privacy_level": "public",
                 "domain": request.get_host(),
                 "settings": {"text": name, "placements": placements},
             }
         ],
-        "custom_fields": {
-            "canvas_user_id": "$Canvas.user.id",
-            "canvas_api_base_url": "$Canvas.api.baseUrl",
-        },
+        # No canvas_user_id: a link's own custom fields override the tool's in Canvas, so a
+        # custom field can never say who the user is.
+        "custom_fields": {"canvas_api_base_url": "$Canvas.api.baseUrl"},
     }

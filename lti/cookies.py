@@ -40,3 +40,17 @@ class PartitionedCookieMiddleware:
             if str(morsel["samesite"]).lower() == "none":
                 partition(response, name)
         return response
+
+
+def set_launch_cookie(response: HttpResponse, name: str, value: str, max_age: int) -> None:
+    """A cookie for the /lti/ steps of one launch: it must come along on Canvas's cross-site
+    form post (SameSite=None), so it is Secure, and Partitioned to keep working in a frame."""
+    response.set_cookie(
+        name, value, max_age=max_age, path="/lti/", secure=True, httponly=True, samesite="None"
+    )
+    partition(response, name)
+
+
+def delete_launch_cookie(response: HttpResponse, name: str) -> None:
+    response.delete_cookie(name, path="/lti/", samesite="None")
+    partition(response, name)  # a partitioned cookie is only removed by a partitioned deletion

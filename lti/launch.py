@@ -13,12 +13,18 @@ from typing import Any
 import jwt
 
 from canvas import lti_keys
-from lti.config import PAGE_FIELD, PAGES, Registration
+from lti.config import PLACEMENT_PAGES, Registration, declared_placements
 
 logger = logging.getLogger("lti")
 
 LTI = "https://purl.imsglobal.org/spec/lti/claim/"
+PLACEMENT_CLAIM = "https://www.instructure.com/placement"
 LEEWAY_SECONDS = 60
+# OIDC Core §2 caps nothing, but `sub` "MUST NOT exceed 255 ASCII characters".
+MAX_SUBJECT = 255
+# LIS context types that put a launch inside a course (full and deprecated short forms).
+COURSE_CONTEXT = "http://purl.imsglobal.org/vocab/lis/v2/course#"
+COURSE_SHORT_TYPES = {"CourseTemplate", "CourseOffering", "CourseSection", "Group"}
 
 
 class LaunchRefused(Exception):
@@ -29,11 +35,18 @@ class LaunchRefused(Exception):
         self.code = code
 
 
+class WrongPlace(LaunchRefused):
+    """A genuine launch from somewhere the portal does not open: a course, or a placement the
+    tool does not declare. The user is told where to open it instead."""
+
+
 @dataclass(frozen=True)
 class Launch:
-    canvas_user_id: int
+    # Who launched: the LTI user. Which Canvas user that is, only an OAuth-proved binding says.
+    issuer: str
+    subject: str
     name: str
-    page: str  # a key of config.PAGES
+    page: str  # a URL name, from config.PLACEMENT_PAGES
     framed: bool  # Canvas says it shows the tool in an iframe
 
 
@@ -74,16 +87,42 @@ def _verified_claims(id_token: str, registration: Registration) -> dict[str, Any
         raise LaunchRefused("invalid") from None
 
 
+def _check_authorized_party(claims: dict[str, Any], client_id: str) -> None:
+    """OIDC Core §3.1.3.7: several audiences need `azp`; an `azp` present must be us."""
+    audience = claims["aud"]
+    several = isinstance(audience, list) and len(audience) > 1
+    if "azp" in claims:
+        if claims["azp"] != client_id:
+            raise LaunchRefused("authorized_party")
+    elif several:
+        raise LaunchRefused("authorized_party")
+
+
+def _is_course(context: Any) -> bool:
+    if not isinstance(context, dict):
+        return False
+    types = context.get("type")
+    types = types if isinstance(types, list) else [types]
+    return any(
+        isinstance(kind, str) and (kind.startswith(COURSE_CONTEXT) or kind in COURSE_SHORT_TYPES)
+        for kind in types
+    )
+
+
+def _place(claims: dict[str, Any]) -> str:
+    """The navigation placement launched from; a course or an undeclared placement is refused."""
+    if _is_course(claims.get(LTI + "context")):
+        raise WrongPlace("course_context")
+    placement = claims.get(PLACEMENT_CLAIM)
+    if placement not in declared_placements():
+        raise WrongPlace("placement")
+    return str(placement)
+
+
 def validate(id_token: str, *, nonce: str, registration: Registration) -> Launch:
     """The launch in `id_token`, or LaunchRefused. `nonce` is the one /lti/login issued."""
     claims = _verified_claims(id_token, registration)
-    audience = claims["aud"]
-    if (
-        isinstance(audience, list)
-        and len(audience) > 1
-        and claims.get("azp") != (registration.client_id)
-    ):
-        raise LaunchRefused("authorized_party")
+    _check_authorized_party(claims, registration.client_id)
     if not hmac.compare_digest(str(claims["nonce"]), nonce):
         raise LaunchRefused("nonce")
     if claims.get(LTI + "deployment_id") not in registration.deployment_ids:
@@ -92,18 +131,18 @@ def validate(id_token: str, *, nonce: str, registration: Registration) -> Launch
         raise LaunchRefused("message_type")
     if claims.get(LTI + "version") != "1.3.0":
         raise LaunchRefused("version")
-    custom = claims.get(LTI + "custom")
-    custom = custom if isinstance(custom, dict) else {}
-    # `sub` is an opaque LTI id; the API speaks Canvas's numeric id, from $Canvas.user.id.
-    user_id = str(custom.get("canvas_user_id") or "")
-    if not user_id.isdigit():
-        raise LaunchRefused("user_id")
-    page = str(custom.get(PAGE_FIELD) or "channels")
+    subject = claims["sub"]
+    if not isinstance(subject, str) or not subject or len(subject) > MAX_SUBJECT:
+        raise LaunchRefused("subject")
+    placement = _place(claims)
     presentation = claims.get(LTI + "launch_presentation")
     target = presentation.get("document_target") if isinstance(presentation, dict) else None
+    # Custom claims are deliberately not read: in Canvas a link's custom fields override the
+    # tool's, and teachers create links, so they can say anything about who the user is.
     return Launch(
-        canvas_user_id=int(user_id),
-        name=str(claims.get("name") or ""),
-        page=page if page in PAGES else "channels",
+        issuer=str(claims["iss"]),
+        subject=subject,
+        name=str(claims.get("name") or "")[:200],
+        page=PLACEMENT_PAGES[placement],
         framed=target == "iframe",
     )

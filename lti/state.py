@@ -10,6 +10,7 @@ window, where the portal is first-party.
 import hashlib
 import hmac
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Literal
@@ -18,22 +19,27 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
-from lti.cookies import partition
+from lti.cookies import delete_launch_cookie, set_launch_cookie
 from lti.models import LtiLogin, LtiPendingConnect
 
 COOKIE_PREFIX = "lti_state_"
 LIFETIME = timedelta(minutes=10)
 # A launch waiting for the user to finish "Connect your Canvas account".
 CONNECT_LIFETIME = timedelta(hours=1)
-# Canvas's login-initiation parameters worth keeping for a relaunch.
-INITIATION_FIELDS = (
-    "iss",
-    "login_hint",
-    "target_link_uri",
-    "lti_message_hint",
-    "client_id",
-    "lti_deployment_id",
-)
+# Canvas's login-initiation parameters worth keeping for a relaunch, each with the longest value
+# accepted: well above what Canvas sends (its lti_message_hint, a JWT, is under 1 KB), far below
+# what would let anonymous requests fill the database.
+INITIATION_LIMITS = {
+    "iss": 255,
+    "login_hint": 255,
+    "target_link_uri": 2048,
+    "lti_message_hint": 4096,
+    "client_id": 64,
+    "lti_deployment_id": 255,
+}
+OTHER_PARAMETER_LIMIT = 255  # canvas_region, canvas_environment, connect: short words
+# Anything else /lti/launch is given: Canvas's id_token (a few KB) and our own state.
+LAUNCH_LIMITS = {"id_token": 65536, "state": 64, "error": 255, "error_description": 1024}
 
 
 def _hash(state: str) -> str:
@@ -62,15 +68,22 @@ def prune_expired(*, dry_run: bool = False) -> int:
     return sum(rows.count() if dry_run else rows.delete()[0] for rows in expired)
 
 
-def begin(initiation: dict[str, str]) -> Started:
-    """Create a launch's state and nonce; old unfinished launches are dropped on the way."""
+def too_long(params: Mapping[str, str], limits: Mapping[str, int], other: int) -> str | None:
+    """The first parameter longer than its limit, checked before anything is stored."""
+    return next((k for k, v in params.items() if len(v) > limits.get(k, other)), None)
+
+
+def begin(initiation: Mapping[str, str], *, then_connect: bool = False) -> Started:
+    """Create a launch's state and nonce; old unfinished launches are dropped on the way.
+    `initiation` must have passed `too_long`: only the relaunch fields are kept."""
     LtiLogin.objects.filter(created_at__lt=timezone.now() - LIFETIME).delete()
     state, nonce = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
     started = Started(state=state, nonce=nonce, state_hash=_hash(state))
     LtiLogin.objects.create(
         state_hash=started.state_hash,
         nonce=nonce,
-        initiation={k: initiation[k] for k in INITIATION_FIELDS if initiation.get(k)},
+        initiation={k: initiation[k] for k in INITIATION_LIMITS if initiation.get(k)},
+        then_connect=then_connect,
     )
     return started
 
@@ -78,23 +91,11 @@ def begin(initiation: dict[str, str]) -> Started:
 def bind(response: HttpResponse, started: Started) -> None:
     """The cookie that proves, at /lti/launch, that this browser started the launch."""
     name = _cookie_name(started.state_hash)
-    response.set_cookie(
-        name,
-        started.state_hash,
-        max_age=int(LIFETIME.total_seconds()),
-        path="/lti/",
-        secure=True,
-        httponly=True,
-        # The launch arrives as a cross-site POST from Canvas: Lax cookies would not come along.
-        samesite="None",
-    )
-    partition(response, name)
+    set_launch_cookie(response, name, started.state_hash, int(LIFETIME.total_seconds()))
 
 
 def forget(response: HttpResponse, state: str) -> None:
-    name = _cookie_name(_hash(state))
-    response.delete_cookie(name, path="/lti/", samesite="None")
-    partition(response, name)  # a partitioned cookie is only removed by a partitioned deletion
+    delete_launch_cookie(response, _cookie_name(_hash(state)))
 
 
 Binding = Literal["bound", "no_cookies", "mismatch"]
@@ -117,12 +118,13 @@ def pending(state: str) -> LtiLogin | None:
     ).first()
 
 
-def consume(state: str) -> str | None:
-    """Use up the launch for `state`; return its nonce, or None if it is unknown, used or old."""
+def consume(state: str) -> LtiLogin | None:
+    """Use up the launch for `state` (its nonce and initiation), or None if it is unknown, used
+    or old."""
     with transaction.atomic():
         row = pending(state)
         if row is None:
             return None
         # Only the request whose delete removed the row may go on: a concurrent replay loses.
         deleted, _ = LtiLogin.objects.filter(pk=row.pk).delete()
-    return row.nonce if deleted else None
+    return row if deleted else None

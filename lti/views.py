@@ -1,37 +1,37 @@
 """LTI 1.3 endpoints: the tool configuration and keys, Canvas's OIDC login initiation, the launch,
-and the way back after "Connect your Canvas account" (docs/lti.md).
+and "Connect your Canvas account" (docs/lti.md).
 
-A launch only says who the user is. The portal signs that user in only when it already holds a
-working Canvas token for exactly that Canvas user id; otherwise the user connects their account
-through OAuth in a top-level window (spec §3.7), and the portal checks that the account they
-connected is the one Canvas launched for.
+A launch says which LTI user (`iss`, `sub`) clicked a navigation link, nothing more. The portal
+signs them in only through a binding of that `sub` to a Canvas user, made when OAuth proved who
+they are in the browser that launched, and only while it holds a working token for that user.
+Custom claims never decide who someone is: in Canvas, teachers can set them on their own links.
 """
 
 import logging
-import secrets
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import CanvasToken
-from accounts.session import SESSION_USER, canvas_login_required, sign_in
+from accounts.session import current_user, sign_in
 from accounts.tokens import StoredToken
 from canvas.client import CanvasClient
 from canvas.errors import CanvasError, Forbidden, InsufficientScope, NotAuthenticated
 from canvas.records import CanvasUser
+from lti import connect, tool_key
 from lti import state as launch_state
-from lti import tool_key
 from lti.config import PAGES, Registration, registration, tool_configuration
-from lti.launch import Launch, LaunchRefused, validate
-from lti.models import LtiPendingConnect
+from lti.launch import Launch, LaunchRefused, WrongPlace, validate
+from lti.models import LtiLogin, LtiPendingConnect
 from portal import limits
 from portal.limited import limited
+from portal.views.errors import problem_page
 
 logger = logging.getLogger("lti")
 
@@ -47,37 +47,52 @@ def lti_enabled() -> bool:
     return registration() is not None
 
 
-def problem_page(request: HttpRequest, title: str, message: str, status: int) -> HttpResponse:
-    return render(request, "error.html", {"title": title, "message": message}, status=status)
+@dataclass(frozen=True)
+class Problem:
+    title: str
+    message: str
+    status: int = 400
 
 
-def _expired(request: HttpRequest) -> HttpResponse:
+EXPIRED = Problem(
+    "This link has expired",
+    "This link from Canvas is out of date or was already used. Open the portal from the link "
+    "in Canvas again.",
+)
+NOT_FROM_CANVAS = Problem(
+    "Canvas could not open the portal",
+    "The portal could not confirm that this link came from your Canvas. Open the portal from "
+    "the link in Canvas again; if this keeps happening, tell your help desk.",
+)
+TOO_LONG = Problem(
+    "Canvas could not open the portal",
+    "The link that opened the portal is longer than any link Canvas makes, so the portal did "
+    "not use it. Open the portal from the link in Canvas again.",
+)
+WRONG_PLACE = Problem(
+    "The portal does not open here",
+    "The portal opens only from the Account menu or the Admin menu of Canvas, not from a "
+    "course. Open it from there.",
+)
+OTHER_BROWSER = Problem(
+    "Open this link where you started",
+    "This link only works in the browser where you opened the portal from Canvas, so nothing "
+    "was connected. Open the portal from the link in Canvas in your own browser.",
+    403,
+)
+CANVAS_DOWN = Problem(
+    "Canvas is not answering",
+    "Canvas did not answer, so the portal could not open. Try again in a few minutes.",
+    503,
+)
+
+
+def _answer(request: HttpRequest, problem: Problem, refusal: str = "") -> HttpResponse:
+    """The problem's sentence; `refusal` is a short code for the log (never user data)."""
+    if refusal:
+        logger.warning("LTI launch refused: %s", refusal, extra={"reason": refusal})
     return problem_page(
-        request,
-        "This link has expired",
-        "This link from Canvas is out of date or was already used. Open the portal from the "
-        "link in Canvas again.",
-        400,
-    )
-
-
-def _refused(request: HttpRequest, code: str) -> HttpResponse:
-    logger.warning("LTI launch refused: %s", code, extra={"reason": code})
-    return problem_page(
-        request,
-        "Canvas could not open the portal",
-        "The portal could not confirm that this link came from your Canvas. Open the portal "
-        "from the link in Canvas again; if this keeps happening, tell your help desk.",
-        400,
-    )
-
-
-def _canvas_down(request: HttpRequest) -> HttpResponse:
-    return problem_page(
-        request,
-        "Canvas is not answering",
-        "Canvas did not answer, so the portal could not open. Try again in a few minutes.",
-        503,
+        request, title=problem.title, message=problem.message, status=problem.status
     )
 
 
@@ -120,10 +135,16 @@ def login(request: HttpRequest) -> HttpResponse:
     """OIDC third-party login initiation: bind a state to this browser, send it to Canvas."""
     reg = _registration()
     params = request.POST if request.method == "POST" else request.GET
+    # Anonymous and before any write: nothing oversized reaches the database.
+    oversized = launch_state.too_long(
+        params, launch_state.INITIATION_LIMITS, launch_state.OTHER_PARAMETER_LIMIT
+    )
+    if oversized is not None:
+        return _answer(request, TOO_LONG, f"too_long:{oversized[:40]}")
     problem = _initiation_problem(request, params, reg)
     if problem is not None:
-        return _refused(request, problem)
-    started = launch_state.begin({k: str(v) for k, v in params.items()})
+        return _answer(request, NOT_FROM_CANVAS, problem)
+    started = launch_state.begin(params, then_connect=params.get("connect") == "1")
     query = {
         "scope": "openid",
         "response_type": "id_token",
@@ -147,35 +168,47 @@ def login(request: HttpRequest) -> HttpResponse:
 @limited(limits.SIGN_IN, only_if=lti_enabled)
 def launch(request: HttpRequest) -> HttpResponse:
     reg = _registration()
+    oversized = launch_state.too_long(
+        request.POST, launch_state.LAUNCH_LIMITS, launch_state.OTHER_PARAMETER_LIMIT
+    )
+    if oversized is not None:
+        return _answer(request, TOO_LONG, f"too_long:{oversized[:40]}")
     launch_id = request.POST.get("state", "")
     if request.POST.get("error"):
-        return _refused(request, f"platform_{request.POST['error'][:40]}")
+        return _answer(request, NOT_FROM_CANVAS, f"platform_{request.POST['error'][:40]}")
     id_token = request.POST.get("id_token", "")
     if not launch_id or not id_token:
-        return _refused(request, "missing_fields")
+        return _answer(request, NOT_FROM_CANVAS, "missing_fields")
     binding = launch_state.binding(request, launch_id)
     if binding == "no_cookies":
         # Most likely a browser that blocks cookies in Canvas's frame: offer a new window.
-        row = launch_state.pending(launch_id)
-        if row is None or not row.initiation:
-            return _expired(request)
-        relaunch = f"{reverse('lti_login')}?{urlencode(row.initiation)}"
-        return render(request, "lti/new_window.html", {"relaunch_url": relaunch})
+        pending = launch_state.pending(launch_id)
+        if pending is None or not pending.initiation:
+            return _answer(request, EXPIRED)
+        return render(request, "lti/new_window.html", {"relaunch_url": _relaunch_url(pending)})
     if binding == "mismatch":
-        return _refused(request, "state_mismatch")
-    nonce = launch_state.consume(launch_id)
-    if nonce is None:
-        return _expired(request)
+        return _answer(request, NOT_FROM_CANVAS, "state_mismatch")
+    started = launch_state.consume(launch_id)
+    if started is None:
+        return _answer(request, EXPIRED)
     try:
-        result = validate(id_token, nonce=nonce, registration=reg)
+        result = validate(id_token, nonce=started.nonce, registration=reg)
+    except WrongPlace as refusal:
+        response = _answer(request, WRONG_PLACE, refusal.code)
     except LaunchRefused as refusal:
-        response = _refused(request, refusal.code)
+        response = _answer(request, NOT_FROM_CANVAS, refusal.code)
     except CanvasError:
-        response = _canvas_down(request)  # Canvas's keys could not be fetched
+        response = _answer(request, CANVAS_DOWN)  # Canvas's keys could not be fetched
     else:
-        response = _sign_in_or_connect(request, result)
+        response = _sign_in_or_connect(request, result, started)
     launch_state.forget(response, launch_id)
     return response
+
+
+def _relaunch_url(started: LtiLogin, *, then_connect: bool = False) -> str:
+    """The same launch again from /lti/login (Canvas's hint is reusable for minutes)."""
+    params = {**started.initiation, **({"connect": "1"} if then_connect else {})}
+    return f"{reverse('lti_login')}?{urlencode(params)}"
 
 
 def _working_token_user(canvas_user_id: int) -> CanvasUser | None:
@@ -188,57 +221,85 @@ def _working_token_user(canvas_user_id: int) -> CanvasUser | None:
         return None  # revoked, or no longer allowed: connect again
 
 
-def _sign_in_or_connect(request: HttpRequest, result: Launch) -> HttpResponse:
-    destination = reverse(PAGES[result.page])
-    try:
-        user = _working_token_user(result.canvas_user_id)
-    except CanvasError:
-        return _canvas_down(request)
-    if user is not None and user.id == result.canvas_user_id:
-        sign_in(request, user_id=user.id, name=user.name)
-        return redirect(destination)
-    LtiPendingConnect.objects.filter(
-        created_at__lt=timezone.now() - launch_state.CONNECT_LIFETIME
-    ).delete()
-    pending = LtiPendingConnect.objects.create(
-        key=secrets.token_urlsafe(32), canvas_user_id=result.canvas_user_id, page=result.page
-    )
-    next_path = reverse("lti_continue", args=[pending.key])
+def _sign_in_or_connect(request: HttpRequest, result: Launch, started: LtiLogin) -> HttpResponse:
+    canvas_user_id = connect.bound_canvas_user(result)
+    if canvas_user_id is not None:
+        try:
+            user = _working_token_user(canvas_user_id)
+        except CanvasError:
+            return _answer(request, CANVAS_DOWN)
+        if user is not None and user.id == canvas_user_id:
+            connect.note_use(result)
+            sign_in(request, user_id=user.id, name=user.name)
+            return redirect(reverse(result.page))
     # Canvas's sign-in must run top-level (spec §3.7): from a frame, in a new window.
     # Sec-Fetch-Dest tells a frame from a tab; without it, trust Canvas's document_target.
+    # A relaunch from our own new-window link is top-level even where Canvas's document_target
+    # still says iframe and the browser sends no Sec-Fetch-Dest.
     fetch_dest = request.headers.get("Sec-Fetch-Dest")
     top_level = fetch_dest == "document" if fetch_dest else not result.framed
+    top_level = top_level or started.then_connect
+    if not top_level:
+        # The new window cannot see this frame's (partitioned) cookies, so the connect cannot
+        # be tied to this browser from here: the launch runs again in the new window, where
+        # the portal is first-party, and goes straight on to OAuth there.
+        return _connect_page(request, result, _relaunch_url(started, then_connect=True), True)
+    pending = connect.start(result)
+    connect_url = reverse("lti_connect", args=[pending.key])
+    response = (
+        redirect(connect_url)
+        if started.then_connect
+        else _connect_page(request, result, connect_url, False)
+    )
+    connect.bind_browser(response, pending)
+    return response
+
+
+def _connect_page(
+    request: HttpRequest, result: Launch, connect_url: str, new_window: bool
+) -> HttpResponse:
     return render(
         request,
         "lti/connect.html",
-        {
-            "connect_url": f"{reverse('login')}?{urlencode({'next': next_path})}",
-            "new_window": not top_level,
-            "name": result.name,
-        },
+        {"connect_url": connect_url, "new_window": new_window, "name": result.name},
     )
 
 
-@require_GET
-@canvas_login_required
-def continue_launch(request: HttpRequest, key: str) -> HttpResponse:
-    """After OAuth: go where the launch pointed, if the connected account is the launched one."""
-    pending = LtiPendingConnect.objects.filter(
-        key=key, created_at__gte=timezone.now() - launch_state.CONNECT_LIFETIME
-    ).first()
+def _pending_connect(request: HttpRequest, key: str) -> LtiPendingConnect | HttpResponse:
+    """The unexpired connect for `key` if this is the browser that launched, else the page."""
+    pending = connect.pending(key)
     if pending is None:
-        return _expired(request)
-    user = request.portal_user  # type: ignore[attr-defined]
-    if pending.canvas_user_id != user.id:
-        logger.warning("LTI connect refused: the connected Canvas account is another user")
-        request.session.pop(SESSION_USER, None)
-        return problem_page(
-            request,
-            "This is a different Canvas account",
-            f"You connected the Canvas account of {user.name}, but Canvas opened this portal "
-            "for someone else, so you have not been signed in. Sign out of Canvas, sign in "
-            "with your own account, and open the portal from Canvas again.",
-            403,
-        )
-    pending.delete()
-    return redirect(reverse(PAGES.get(pending.page, "channels")))
+        return _answer(request, EXPIRED)
+    if not connect.from_launching_browser(request, pending):
+        return _answer(request, OTHER_BROWSER, "connect_in_another_browser")
+    return pending
+
+
+@require_GET
+def connect_account(request: HttpRequest, key: str) -> HttpResponse:
+    """Connect your Canvas account: only in the browser that launched, OAuth from scratch."""
+    pending = _pending_connect(request, key)
+    if isinstance(pending, HttpResponse):
+        return pending
+    # Whoever was signed in to the portal in this browser before proves nothing about who
+    # launched: only the OAuth sign-in that follows may be bound.
+    request.session.flush()
+    connect.mark_oauth_started(pending)
+    next_path = reverse("lti_continue", args=[key])
+    return redirect(f"{reverse('login')}?{urlencode({'next': next_path})}")
+
+
+@require_GET
+def continue_launch(request: HttpRequest, key: str) -> HttpResponse:
+    """After OAuth: bind the launch's `sub` to the Canvas user just signed in, then go on."""
+    pending = _pending_connect(request, key)
+    if isinstance(pending, HttpResponse):
+        return pending
+    user = current_user(request)
+    if not pending.oauth_started or user is None:
+        return redirect("lti_connect", key=key)
+    if not connect.finish(pending, user.id):
+        return _answer(request, EXPIRED)
+    response = redirect(reverse(pending.page if pending.page in PAGES else "channels"))
+    connect.forget_browser(response, key)
+    return response

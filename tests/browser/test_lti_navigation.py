@@ -13,6 +13,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from playwright.sync_api import expect
 
 from canvas import lti_keys
+from lti.models import LtiIdentity
 from tests.support.emulator import EmulatorProcess
 
 from .helpers import BrowserUI
@@ -52,6 +53,16 @@ def install(
     return install_
 
 
+def connected_before(ui: BrowserUI, portal: EmulatorProcess, user_id: int = 1) -> None:
+    """The user connected their Canvas account from a launch before: a stored token (signing
+    in through OAuth) and their `sub` bound to their Canvas id (docs/lti.md)."""
+    ui.sign_in()
+    claims = portal.control("POST", "lti/launch_token", {"user_id": user_id, "nonce": "x"})[
+        "claims"
+    ]
+    LtiIdentity.objects.create(issuer=claims["iss"], subject=claims["sub"], canvas_user_id=user_id)
+
+
 def canvas_login(ui: BrowserUI, portal: EmulatorProcess, user: str) -> None:
     ui.page.goto(f"{portal.base_url}/login/canvas")
     ui.page.get_by_role("button", name=f"Log in as {user}").click()
@@ -61,7 +72,7 @@ def test_navigation_link_opens_the_portal_in_a_frame(
     ui: BrowserUI, portal: EmulatorProcess, install: Callable[[str], None]
 ) -> None:
     install("iframe")
-    ui.sign_in()  # Ada has connected her account before
+    connected_before(ui, portal)  # Ada has connected her account before
     ui.page.goto(f"{portal.base_url}/profile")
     ui.page.get_by_role("link", name="Contact Methods").click()
     frame = ui.page.frame_locator("iframe.tool_content")
@@ -73,7 +84,7 @@ def test_navigation_link_opens_the_portal_in_a_new_window(
     ui: BrowserUI, portal: EmulatorProcess, install: Callable[[str], None]
 ) -> None:
     install("_blank")
-    ui.sign_in()
+    connected_before(ui, portal)
     ui.page.goto(f"{portal.base_url}/profile")
     with ui.page.context.expect_page() as opened:
         ui.page.get_by_role("link", name="Contact Methods").click()

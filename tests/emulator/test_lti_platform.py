@@ -4,6 +4,7 @@ the navigation pages, and the test controls that mint launches."""
 from __future__ import annotations
 
 import re
+import uuid
 from html import unescape
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
@@ -176,7 +177,10 @@ def test_authorize_redirect_posts_a_signed_launch(emu: EmulatorProcess, tool: di
     claims = verify(emu, fields["id_token"], tool["client_id"])
     assert claims["iss"] == "https://canvas.instructure.com"
     assert claims["nonce"] == "nonce-1"
-    assert claims["sub"] == request["login_hint"]
+    # `sub` is Canvas's opaque lti_id (a UUID), not the numeric id nor the login_hint.
+    assert str(uuid.UUID(claims["sub"])) == claims["sub"] and claims["sub"] != str(ADA)
+    assert claims[LTI + "lti11_legacy_user_id"] == request["login_hint"] != claims["sub"]
+    assert LTI + "context" not in claims
     assert claims[LTI + "deployment_id"] == tool["deployment_id"]
     assert claims[LTI + "message_type"] == "LtiResourceLinkRequest"
     assert claims[LTI + "version"] == "1.3.0"
@@ -190,6 +194,23 @@ def test_authorize_redirect_posts_a_signed_launch(emu: EmulatorProcess, tool: di
     # The hint stays valid for a relaunch (e.g. in a new window).
     again = logged_in(emu, ADA).post(f"{emu.base_url}/api/lti/authorize_redirect", data=request)
     assert again.status_code == 200
+
+
+def test_a_teachers_course_link_overrides_custom_fields_and_names_the_course(
+    emu: EmulatorProcess, tool: dict
+) -> None:
+    body = {"user_id": ADA, "custom": {"canvas_user_id": "3", "extra": "x"}, "course_id": 7}
+    body["placement"] = "link_selection"  # not one of the tool's placements: allowed in a course
+    params = emu.control("POST", "lti/login_initiation", body)["params"]
+    request = {**auth_request(emu, ADA), "lti_message_hint": params["lti_message_hint"]}
+    page = logged_in(emu, ADA).get(f"{emu.base_url}/api/lti/authorize_redirect", params=request)
+    claims = verify(emu, form_fields(page.text)["id_token"], tool["client_id"])
+    assert claims[LTI + "custom"]["canvas_user_id"] == "3"  # the link's value wins
+    assert claims[LTI + "custom"]["extra"] == "x"
+    assert claims[LTI + "context"]["type"] == [
+        "http://purl.imsglobal.org/vocab/lis/v2/course#CourseOffering"
+    ]
+    assert claims["https://www.instructure.com/placement"] == "link_selection"
 
 
 @pytest.mark.parametrize(

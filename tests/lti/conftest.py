@@ -21,7 +21,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from django.test import Client
 
 from canvas import lti_keys
-from tests.conftest import canvas_browser
+from tests.conftest import authorize, canvas_browser
 from tests.support.emulator import EmulatorProcess
 
 JWKS_PATH = "/api/lti/security/jwks"
@@ -58,14 +58,17 @@ class Lti:
         self.emulator = emulator
         self.tool = tool
 
-    def initiation(self, user_id: int, placement: str = "user_navigation") -> str:
-        """Canvas's login-initiation URL (path and query on the portal) for a nav link."""
-        body = {"tool_id": self.tool["id"], "user_id": user_id, "placement": placement}
+    def initiation(self, user_id: int, placement: str = "user_navigation", **link: Any) -> str:
+        """Canvas's login-initiation URL (path and query on the portal) for a nav link, or with
+        `link` (`custom`, `course_id`) for a link a teacher made."""
+        body = {"tool_id": self.tool["id"], "user_id": user_id, "placement": placement, **link}
         url = urlsplit(self.emulator.control("POST", "lti/login_initiation", body)["url"])
         return f"{url.path}?{url.query}"
 
-    def start(self, client: Client, user_id: int, placement: str = "user_navigation") -> Started:
-        response = client.get(self.initiation(user_id, placement))
+    def start(
+        self, client: Client, user_id: int, placement: str = "user_navigation", **link: Any
+    ) -> Started:
+        response = client.get(self.initiation(user_id, placement, **link))
         assert response.status_code == 302, response.content
         return Started.from_redirect(response["Location"])
 
@@ -78,10 +81,53 @@ class Lti:
         fields = re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', page.text)
         return {name: unescape(value) for name, value in fields}
 
-    def launch(self, client: Client, user_id: int, placement: str = "user_navigation"):
-        started = self.start(client, user_id, placement)
+    def launch(
+        self,
+        client: Client,
+        user_id: int,
+        placement: str = "user_navigation",
+        *,
+        top_level: bool = False,
+        **link: Any,
+    ):
+        """The whole launch; framed (as the fixture's tool is) unless `top_level`."""
+        started = self.start(client, user_id, placement, **link)
         fields = self.authorize(started, user_id)
-        return client.post("/lti/launch", fields), fields
+        headers = {"Sec-Fetch-Dest": "document"} if top_level else {}
+        return client.post("/lti/launch", fields, headers=headers), fields
+
+    def relaunch_top_level(
+        self, window: Client, relaunch_url: str, user_id: int, *, fetch_metadata: bool = True
+    ):
+        """A framed Connect link opened in a new window: the launch runs again there."""
+        response = window.get(relaunch_url)
+        assert response.status_code == 302, response.content
+        fields = self.authorize(Started.from_redirect(response["Location"]), user_id)
+        headers = {"Sec-Fetch-Dest": "document"} if fetch_metadata else {}
+        return window.post("/lti/launch", fields, headers=headers)
+
+    def finish_connect(self, window: Client, connect_path: str, user_id: int):
+        """/lti/connect/<key>/, Canvas OAuth as `user_id`, then the continuation's answer."""
+        to_login = window.get(connect_path)
+        assert to_login.status_code == 302, to_login.content
+        next_path = parse_qs(urlsplit(to_login["Location"]).query)["next"][0]
+        callback = window.get(authorize(self.emulator, window, user_id, next_path))
+        assert callback.status_code == 302 and callback["Location"] == next_path
+        return window.get(next_path)
+
+    def connect(self, user_id: int, placement: str = "user_navigation") -> Client:
+        """`user_id` connects their Canvas account from a launch, as a first-time user does."""
+        window = Client()
+        response, _ = self.launch(window, user_id, placement, top_level=True)
+        assert response.status_code == 200, response.content
+        landed = self.finish_connect(window, response.context["connect_url"], user_id)
+        assert landed.status_code == 302, landed.content
+        return window
+
+    def subject(self, user_id: int) -> str:
+        """The `sub` Canvas sends for this user (their opaque LTI id)."""
+        body = {"tool_id": self.tool["id"], "user_id": user_id, "nonce": "x"}
+        return self.emulator.control("POST", "lti/launch_token", body)["claims"]["sub"]
 
     def token(self, user_id: int, nonce: str, **options: Any) -> str:
         """A signed id_token with claims changed (`overrides`), dropped (`remove`), or signed
