@@ -11,6 +11,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_htmx.http import HttpResponseClientRedirect
+from django_htmx.middleware import HtmxDetails
 
 from accounts.tokens import StoredToken
 from canvas.client import CanvasClient
@@ -23,6 +24,19 @@ SESSION_USER = "canvas_user"
 class PortalUser:
     id: int
     name: str
+
+
+class HtmxRequest(HttpRequest):
+    """Every request the portal serves: HtmxMiddleware (settings) adds `htmx`."""
+
+    htmx: HtmxDetails
+
+
+class PortalRequest(HtmxRequest):
+    """A request behind `canvas_login_required`: who is signed in, and their Canvas client."""
+
+    portal_user: PortalUser
+    canvas: CanvasClient
 
 
 def current_user(request: HttpRequest) -> PortalUser | None:
@@ -47,7 +61,7 @@ def safe_next(request: HttpRequest, candidate: str | None, default: str) -> str:
     return default
 
 
-def sign_in_again(request: HttpRequest) -> HttpResponse:
+def sign_in_again(request: HtmxRequest) -> HttpResponse:
     """Send the user through Canvas sign-in, returning to where they were."""
     if request.htmx:
         here = request.htmx.current_url_abs_path or reverse("channels")
@@ -66,12 +80,12 @@ def canvas_login_required(view: Callable[..., HttpResponse]) -> Callable[..., Ht
     """Require a signed-in Canvas user; give the view `request.portal_user` and `request.canvas`."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: PortalRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         user = current_user(request)
         if user is None:
             return sign_in_again(request)
-        request.portal_user = user  # type: ignore[attr-defined]
-        request.canvas = CanvasClient(StoredToken(user.id))  # type: ignore[attr-defined]
+        request.portal_user = user
+        request.canvas = CanvasClient(StoredToken(user.id))
         try:
             return view(request, *args, **kwargs)
         except NotAuthenticated:
