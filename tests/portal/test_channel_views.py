@@ -684,3 +684,9 @@ def test_an_unchanged_list_does_not_rewrite_the_session(page, student):
     before = Session.objects.get(session_key=key).expire_date
     student.get("/channels/")
     assert Session.objects.get(session_key=key).expire_date == before
+
+
+def test_only_canvas_may_frame_the_portal(page, settings):
+    policy = page["Content-Security-Policy"]
+    (ancestors,) = [part.strip() for part in policy.split(";") if "frame-ancestors" in part]
+    assert ancestors.split()[1:] == ["'self'", *settings.CANVAS_FRAME_ANCESTORS]

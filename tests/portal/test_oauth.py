@@ -502,3 +502,12 @@ def test_a_canvas_outage_during_a_refresh_keeps_the_token_for_later(canvas, stud
     assert response.status_code == 503
     assert CanvasToken.objects.get().refresh_token == before
     assert student.get("/channels/").status_code == 200  # Canvas is back: refreshed, shown
+
+
+def test_signing_in_gives_the_browser_a_new_session_key(canvas, client):
+    client.get("/login/")  # an anonymous session now holds the OAuth state
+    before = client.session.session_key
+    assert before
+    client.get(authorize(canvas, client, DEMO_STUDENT))
+    after = client.session.session_key
+    assert after and after != before  # a key planted before sign-in is worth nothing after it
