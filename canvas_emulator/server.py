@@ -155,7 +155,7 @@ class App:
         except HttpError as err:
             response = err.response
         if raw_token:
-            # Token-identified clients get both headers on every response (spec §4).
+            # Token-identified clients get both headers on every answer not throttled (§4).
             cost, remaining = self.buckets.finish(raw_token)
             response.header("X-Request-Cost", f"{cost:.2f}")
             response.header("X-Rate-Limit-Remaining", f"{remaining:.2f}")
