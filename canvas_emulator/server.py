@@ -2,6 +2,7 @@
 
 Endpoint logic lives in ``channels``, ``users``, ``oauth`` and ``control``; this module only
 decides *which* of them answers and wraps the cross-cutting Canvas behaviour around it.
+"§N" means a section of docs/canvas-behaviour.md.
 """
 
 from __future__ import annotations

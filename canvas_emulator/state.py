@@ -1,7 +1,8 @@
 """In-memory data model of the emulated Canvas, guarded by one lock.
 
 Every handler that reads or mutates state does so inside ``with state.lock:``; the lock is
-re-entrant so helpers can nest. Nothing here speaks HTTP.
+re-entrant so helpers can nest. Nothing here speaks HTTP. "§N" means a section of
+docs/canvas-behaviour.md, which says what Canvas does with this data.
 """
 
 from __future__ import annotations
