@@ -46,7 +46,7 @@ def store_grant(grant: TokenGrant) -> CanvasToken:
     """Keep a freshly signed-in user's token, replacing the one stored before.
 
     The previous token needs no revoke call: the code exchange asked Canvas to delete this
-    user's other tokens for this key (`replace_tokens=1`, spec §3.3).
+    user's other tokens for this key (`replace_tokens=1`, docs/canvas-behaviour.md §3.3).
     """
     if grant.user_id is None:
         raise TokenWithoutUser("a token without a user cannot be stored")

@@ -26,8 +26,8 @@ MAX_PENDING = 5
 # A `next` longer than this is not a page of this portal; the default page is used instead.
 MAX_NEXT = 1000
 # Our states are 43 URL-safe characters (oauth.new_state); Canvas's codes are 128 hex
-# characters (spec §3.1); OAuth error codes are short snake_case words. Anything else is refused
-# before the session is read or written.
+# characters (docs/canvas-behaviour.md §3.1); OAuth error codes are short snake_case words.
+# Anything else is refused before the session is read or written.
 STATE_FORMAT = re.compile(r"[A-Za-z0-9_-]{20,64}")
 CODE_FORMAT = re.compile(r"[A-Za-z0-9._~-]{1,512}")
 ERROR_FORMAT = re.compile(r"[a-z_]{1,64}")

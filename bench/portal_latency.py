@@ -4,7 +4,7 @@ Starts the Canvas emulator (every API call delayed by --canvas-latency-ms) and t
 gunicorn with the repo's config, signs --users students in through Canvas OAuth, then runs
 --requests requests from --concurrency threads: a channels page view, an htmx add and an htmx
 remove, over and over. Prints latency percentiles per kind, throughput, errors, and how many
-Canvas calls each kind made (from the emulator's request log): the design promises exactly one.
+Canvas calls each kind made (from the emulator's request log): the README promises exactly one.
 
     .venv/bin/python bench/portal_latency.py --users 20 --concurrency 10 --requests 600
 

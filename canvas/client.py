@@ -1,8 +1,8 @@
 """Canvas REST API calls the portal makes, as typed methods.
 
 A client acts with one user's token. When Canvas says the token is no longer good (401 with
-WWW-Authenticate, spec §3.5), the client asks its token source for a renewed one exactly once
-and repeats the call; a second rejection propagates as NotAuthenticated.
+WWW-Authenticate, docs/canvas-behaviour.md §3.5), the client asks its token source for a renewed
+one exactly once and repeats the call; a second rejection propagates as NotAuthenticated.
 
 One client serves one portal request: its Deadline, started when the client is made, bounds
 every call, retry and page that request makes (CANVAS_REQUEST_DEADLINE).
@@ -59,7 +59,7 @@ class CanvasClient:
         self._tokens = tokens
         self.deadline = deadline or Deadline.after(settings.CANVAS_REQUEST_DEADLINE)
 
-    # --- communication channels (spec §1) ---------------------------------------------------
+    # --- communication channels (docs/canvas-behaviour.md §1) -------------------------------
 
     def list_channels(self, user_id: int | str = "self") -> list[Channel]:
         items = self._get_all(f"/api/v1/users/{user_path(user_id)}/communication_channels")
@@ -91,14 +91,14 @@ class CanvasClient:
         return Channel.from_json(http.parse_json(response))
 
     def delete_push_token(self, push_token: str) -> None:
-        # Canvas only offers this for the current user (spec §1.7).
+        # Canvas only offers this for the current user (docs/canvas-behaviour.md §1.7).
         self._send(
             "DELETE",
             "/api/v1/users/self/communication_channels/push",
             data={"push_token": push_token},
         )
 
-    # --- users and accounts (spec §5, §10) ---------------------------------------------------
+    # --- users and accounts (docs/canvas-behaviour.md §5, §10) ------------------------------
 
     def get_user(self, user_id: int | str = "self") -> CanvasUser:
         response = self._send("GET", f"/api/v1/users/{user_path(user_id)}")
@@ -150,11 +150,12 @@ class CanvasClient:
         *,
         first_page_only: bool = False,
     ) -> list[Any]:
-        """Every item of a paginated list, following `Link: rel="next"` (spec §2).
+        """Every item of a paginated list, following `Link: rel="next"`.
 
         At most CANVAS_MAX_PAGES pages, and only on Canvas's own scheme and host (the next
         request carries the token). A list beyond the cap is refused rather than shown cut
-        short, since a partial list would read as the whole one.
+        short, since a partial list would read as the whole one. Canvas's pagination:
+        docs/canvas-behaviour.md §2.
         """
         query = [*(params or []), ("per_page", str(PER_PAGE))]
         response = self._send("GET", path, params=query)

@@ -77,7 +77,8 @@ class OAuthFailed(CanvasError):
 
 
 class TokenWithoutUser(CanvasError):
-    """The token endpoint answered without a `user` object holding an integer id (spec §3.3).
+    """The token endpoint answered without a `user` object holding an integer id.
 
-    Storing such a token would file it under a made-up user, so it is refused.
+    Canvas always sends one (docs/canvas-behaviour.md §3.3). Storing such a token would file it
+    under a made-up user, so it is refused.
     """

@@ -1,8 +1,8 @@
 """HTTP plumbing for Canvas: one pooled session per process, timeouts, retries, error mapping.
 
 Retries: throttled requests are retried for every method (Canvas's throttle rejects a request
-before it runs, spec §4); timeouts, connection failures and 502/503/504 only for idempotent
-methods, because a POST that timed out may still have been carried out.
+before it runs, docs/canvas-behaviour.md §4); timeouts, connection failures and 502/503/504 only
+for idempotent methods, because a POST that timed out may still have been carried out.
 
 Every call runs under a Deadline shared by the portal request (no attempt, backoff or byte after
 it) and reads at most CANVAS_MAX_RESPONSE_BYTES (bounded.py).
@@ -232,7 +232,10 @@ def _first_message(body_text: str) -> str:
 
 
 def _problems(body_text: str) -> list[FieldProblem]:
-    """Canvas's three error shapes (spec §1.10, §3.9) flattened to (field, reason) pairs."""
+    """Canvas's three error shapes flattened to (field, reason) pairs.
+
+    The shapes: docs/canvas-behaviour.md §1.10 (two) and §3.9.
+    """
     body = _load(body_text)
     errors = body.get("errors") if isinstance(body, dict) else None
     problems: list[FieldProblem] = []

@@ -1,4 +1,6 @@
-"""Canvas OAuth2: authorization URL with PKCE, code exchange, refresh, revocation (spec §3).
+"""Canvas OAuth2: authorization URL with PKCE, code exchange, refresh, revocation.
+
+How Canvas's OAuth2 provider behaves: docs/canvas-behaviour.md §3.
 
 requests-oauthlib pitfalls handled here:
 * `OAuth2Session(pkce=...)` keeps the verifier on the instance, which does not survive between
@@ -122,7 +124,8 @@ def exchange_code(*, code: str, redirect_uri: str, verifier: str) -> TokenGrant:
     """Trade the callback's code for tokens.
 
     `replace_tokens=1` makes Canvas delete this user's other tokens for this developer key
-    (spec §3.3): signing in again must not leave the previous token alive at Canvas.
+    (docs/canvas-behaviour.md §3.3): signing in again must not leave the previous token alive
+    at Canvas.
     """
     oauth = _session(redirect_uri)
     with _token_endpoint(
@@ -163,7 +166,7 @@ def refresh(refresh_token: str) -> TokenGrant:
 
 
 def revoke(access_token: str) -> None:
-    """Sign the token out at Canvas (`DELETE /login/oauth2/token`, spec §3.4).
+    """Sign the token out at Canvas (`DELETE /login/oauth2/token`, docs/canvas-behaviour.md §3.4).
 
     `http.send` never follows redirects; a 3xx surfaces as Unavailable.
     """
@@ -187,8 +190,8 @@ def revoke_quietly(access_token: str, *, reason: str) -> None:
 def _canvas_user(token: dict[str, Any]) -> tuple[int | None, str]:
     """The user the token belongs to: a JSON integer id > 0 inside a `user` object, or None.
 
-    Canvas always sends one on a code exchange (spec §3.3); anything else is not Canvas's
-    answer, and guessing (the old `0`) would file the token under the wrong person.
+    Canvas always sends one on a code exchange (docs/canvas-behaviour.md §3.3); anything else is
+    not Canvas's answer, and guessing (the old `0`) would file the token under the wrong person.
     """
     user = token.get("user")
     if not isinstance(user, dict):

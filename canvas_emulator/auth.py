@@ -1,6 +1,7 @@
 """API authentication (access tokens, scopes) and Canvas's authorization-failure responses.
 
-Spec §3.5 (token validation order and bodies), §3.6 (scope matching), §3.8 (unauthorized).
+docs/canvas-behaviour.md §3.5 (token validation order and bodies), §3.6 (scope matching), §3.8
+(unauthorized).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ def _invalid(message: str, **extra: str) -> Response:
 
 
 def token_from_request(req: Request) -> str | None:
-    """``Authorization: Bearer`` or the ``access_token`` param (spec §3.5)."""
+    """``Authorization: Bearer`` or the ``access_token`` param (docs/canvas-behaviour.md §3.5)."""
     header = req.headers.get("Authorization") or ""
     scheme, _, value = header.partition(" ")
     if scheme.lower() == "bearer" and value.strip():
@@ -54,7 +55,7 @@ def authenticate_api(state: State, req: Request) -> None:
     raw = token_from_request(req)
     req.token_string = raw
     if raw is None:
-        # require_user with no user at all (spec §3.8 first bullet).
+        # require_user with no user at all (docs/canvas-behaviour.md §3.8 first bullet).
         body = {"status": "unauthenticated", "errors": [{"message": "user authorization required"}]}
         raise HttpError(json_response(body, 401, WWW_Authenticate=BEARER_CHALLENGE))
     with state.lock:
@@ -87,7 +88,7 @@ def scope_regex(route: str) -> re.Pattern[str]:
 
 
 def scope_allows(scopes: list[str], method: str, path: str) -> bool:
-    verb = "GET" if method == "HEAD" else method  # HEAD counts as GET (spec §3.6)
+    verb = "GET" if method == "HEAD" else method  # HEAD counts as GET (§3.6)
     for scope in scopes:
         prefix = f"url:{verb}|"
         if scope.startswith(prefix) and scope_regex(scope[len(prefix) :]).match(path):

@@ -1,4 +1,7 @@
-"""Communication Channels API (spec §1): index, create, destroy, delete push token."""
+"""Communication Channels API: index, create, destroy, delete push token.
+
+Canvas's rules for them are docs/canvas-behaviour.md §1; "§N" below means a section of that file.
+"""
 
 from __future__ import annotations
 

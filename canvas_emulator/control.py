@@ -136,7 +136,9 @@ def _token_row(app: App, token: str) -> Any:
 
 
 def _token_status(row: Any, now: float) -> str:
-    """What Canvas would make of the token now (spec §3.5 order): revoked wins over expiry."""
+    """The token's state as the control API lists it: a revoked row is "revoked" whatever its
+    expiry. (Canvas's own check order, docs/canvas-behaviour.md §3.5 and auth.check_token, tests
+    the hard expiry first; this listing only tells tests which tokens are dead and why.)"""
     if row.deleted:
         return "revoked"
     if row.permanent_expires_at is not None and row.permanent_expires_at <= now:
@@ -282,7 +284,7 @@ def list_channels(app: App, req: Request) -> Response:
 
 
 def confirm_channel(app: App, req: Request) -> Response:
-    """What clicking the ``/register/:nonce`` link does (spec §7)."""
+    """What clicking the ``/register/:nonce`` link does (docs/canvas-behaviour.md §7)."""
     with app.state.lock:
         channel = _channel_or_404(app.state, req.route["id"])
         if channel.workflow_state == "retired":

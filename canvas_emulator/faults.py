@@ -2,8 +2,9 @@
 
 Lets portal tests see the failures real Canvas (or whatever stands in front of it) produces under
 load or outage: latency, 5xx before or after the change was made, hangs, malformed or HTML
-bodies, dropped connections, both throttling styles (spec §4), answers trickled a byte at a
-time, oversized answers, endless or off-host pagination, and a random share of failures.
+bodies, dropped connections, both throttling styles (docs/canvas-behaviour.md §4), answers
+trickled a byte at a time, oversized answers, endless or off-host pagination, and a random share of
+failures.
 """
 
 from __future__ import annotations

@@ -1,4 +1,6 @@
-"""``Api.paginate`` for ordinary lists: page slicing and the ``Link`` header (spec §2)."""
+"""``Api.paginate`` for ordinary lists: page slicing and the ``Link`` header.
+
+Canvas's pagination: docs/canvas-behaviour.md §2."""
 
 from __future__ import annotations
 
@@ -41,7 +43,7 @@ def _page_number(req: Request) -> int:
     if raw is None or raw == "":
         return 1
     if not raw.strip().isdigit() or int(raw) < 1:
-        # Folio::InvalidPage → 404 via api_error_json's generic branch (spec §2, UNVERIFIED).
+        # Folio::InvalidPage → 404 via api_error_json's generic branch (§2, UNVERIFIED).
         raise HttpError(generic_error(404, "not_found"))
     return int(raw)
 
@@ -68,7 +70,7 @@ def link_header(req: Request, page: int, size: int, last: int) -> str:
 def paginate[T](req: Request, items: list[T]) -> tuple[list[T], str]:
     """Slice ``items`` for the request and build its Link header.
 
-    A page past the end answers ``[]`` with 200 (kept for backwards compatibility, spec §2).
+    A page past the end answers ``[]`` with 200 (kept for backwards compatibility, §2).
     """
     size = per_page(req)
     page = _page_number(req)

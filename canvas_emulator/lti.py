@@ -1,4 +1,4 @@
-"""An LTI 1.3 platform, as Canvas runs one for navigation placements (spec §8).
+"""An LTI 1.3 platform, as Canvas runs one for navigation placements (docs/canvas-behaviour.md §8).
 
 * ``GET /api/lti/security/jwks``: the platform's public keys (current and previous, so a rotation
   never breaks a launch in flight).
@@ -37,7 +37,7 @@ from .wire import HttpError, Request, Response, html_response, json_response, re
 if TYPE_CHECKING:
     from .server import App
 
-ISSUER = "https://canvas.instructure.com"  # hosted Canvas's iss, whatever the host (spec §8)
+ISSUER = "https://canvas.instructure.com"  # hosted Canvas's, whatever the host (§8)
 AUTHORIZE_PATH = "/api/lti/authorize_redirect"
 JWKS_PATH = "/api/lti/security/jwks"
 ID_TOKEN_TTL_S = 3600
@@ -92,7 +92,7 @@ class SigningKey:
 
 
 class ConfigError(ValueError):
-    """The tool's JSON configuration breaks a rule Canvas's schema enforces (spec §8)."""
+    """The tool's JSON configuration breaks a rule Canvas's schema enforces (§8)."""
 
 
 @dataclass
@@ -310,7 +310,7 @@ class Platform:
         base_url: str,
         link: LinkOptions | None = None,
     ) -> dict[str, str]:
-        """The third-party-initiated login parameters Canvas sends to the tool (spec §8)."""
+        """The third-party-initiated login parameters Canvas sends to the tool (§8)."""
         hint = secrets.token_urlsafe(24)
         with self.lock:
             self.hints[hint] = PendingLaunch(

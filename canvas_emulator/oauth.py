@@ -1,4 +1,4 @@
-"""OAuth2 provider and the Canvas login page (spec §3.1-§3.4).
+"""OAuth2 provider and the Canvas login page (docs/canvas-behaviour.md §3.1-§3.4).
 
 The web side (authorize, login, confirm, accept, deny) keeps the pending request in a cookie
 session exactly as Canvas does; the token endpoint is stateless apart from codes and tokens.

@@ -89,7 +89,10 @@ def confirm_page(app_name: str, user: User, csrf_token: str, scopes: list[str]) 
 
 
 def oob_page(code: str | None, error: str | None) -> str:
-    """The bare out-of-band landing native apps read the code from (§3.1 step 1)."""
+    """The bare out-of-band landing native apps read the code from.
+
+    docs/canvas-behaviour.md §3.1, step 1.
+    """
     if error:
         body = f"<h1>Authorization failed</h1><p>{escape(error)}</p>"
     else:

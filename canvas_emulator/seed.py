@@ -11,7 +11,7 @@ DEFAULT_PORTAL_URL = "http://127.0.0.1:8000"
 DEMO_CLIENT_ID = "10000000000001"
 DEMO_CLIENT_SECRET = "demo-client-secret"  # noqa: S105 - published demo value, not a secret
 
-# What a channels portal needs (spec §3.6), and nothing else.
+# What a channels portal needs (docs/canvas-behaviour.md §3.6), and nothing else.
 DEMO_SCOPES = [
     "url:GET|/api/v1/users/:user_id/communication_channels",
     "url:POST|/api/v1/users/:user_id/communication_channels",

@@ -2,6 +2,7 @@
 
 Endpoint logic lives in ``channels``, ``users``, ``oauth`` and ``control``; this module only
 decides *which* of them answers and wraps the cross-cutting Canvas behaviour around it.
+"§N" means a section of docs/canvas-behaviour.md.
 """
 
 from __future__ import annotations
@@ -155,7 +156,7 @@ class App:
         except HttpError as err:
             response = err.response
         if raw_token:
-            # Token-identified clients get both headers on every response (spec §4).
+            # Token-identified clients get both headers on every answer not throttled (§4).
             cost, remaining = self.buckets.finish(raw_token)
             response.header("X-Request-Cost", f"{cost:.2f}")
             response.header("X-Rate-Limit-Remaining", f"{remaining:.2f}")

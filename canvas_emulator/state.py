@@ -1,7 +1,8 @@
 """In-memory data model of the emulated Canvas, guarded by one lock.
 
 Every handler that reads or mutates state does so inside ``with state.lock:``; the lock is
-re-entrant so helpers can nest. Nothing here speaks HTTP.
+re-entrant so helpers can nest. Nothing here speaks HTTP. "§N" means a section of
+docs/canvas-behaviour.md, which says what Canvas does with this data.
 """
 
 from __future__ import annotations
@@ -18,10 +19,10 @@ from uuid import uuid4
 ROOT_ACCOUNT_ID = 1
 # Canvas global ids are shard id * 10^13 + local id; the emulator is "shard 1".
 GLOBAL_ID_BASE = 10_000_000_000_000
-ACCESS_TOKEN_TTL_S = 3600  # AccessToken#generate_token: expires_at = now + 1.hour (spec §3.3)
-PUBLIC_CLIENT_TTL_S = 120 * 60  # public_client_token_ttl default, rolling (spec §3.2)
-AUTH_CODE_TTL_S = 600  # codes live 10 minutes in Redis (spec §3.1)
-MAX_CCS_PER_USER = 100  # CommunicationChannel::MAX_CCS_PER_USER (spec §1.5)
+ACCESS_TOKEN_TTL_S = 3600  # AccessToken#generate_token: expires_at = now + 1.hour (§3.3)
+PUBLIC_CLIENT_TTL_S = 120 * 60  # public_client_token_ttl default, rolling (§3.2)
+AUTH_CODE_TTL_S = 600  # codes live 10 minutes in Redis (§3.1)
+MAX_CCS_PER_USER = 100  # CommunicationChannel::MAX_CCS_PER_USER (§1.5)
 
 ADMIN_PERMISSIONS = frozenset(
     {
@@ -50,7 +51,7 @@ def opaque_token(row_id: int) -> str:
 class Account:
     id: int
     name: str
-    # Root-account settings the channel rules read (spec §1.5).
+    # Root-account settings the channel rules read (§1.5).
     users_can_edit_comm_channels: bool = True
     max_communication_channels: int | None = None
     banned_email_domains: list[str] = field(default_factory=list)
@@ -69,7 +70,7 @@ class User:
     locale: str | None = None
     # Canvas's opaque 40-hex id (`uuid`; also what LTI 1.1 called user_id and the LTI login_hint).
     uuid: str = field(default_factory=lambda: secrets.token_hex(20))
-    # `users.lti_id`: the UUID Canvas sends as an LTI 1.3 id_token's `sub` (spec §8).
+    # `users.lti_id`: the UUID Canvas sends as an LTI 1.3 id_token's `sub` (§8).
     lti_id: str = field(default_factory=lambda: str(uuid4()))
 
     @property
@@ -111,7 +112,7 @@ class Channel:
     bounce_count: int = 0
     confirmation_sent_count: int = 0
     messages: list[dict[str, Any]] = field(default_factory=list)
-    # Push endpoints registered against this channel (NotificationEndpoint tokens, spec §1.7).
+    # Push endpoints registered against this channel (NotificationEndpoint tokens, §1.7).
     push_tokens: list[str] = field(default_factory=list)
 
 
@@ -175,7 +176,7 @@ class AuthCode:
 
 @dataclass
 class Session:
-    """A Canvas web session: who is logged in plus the pending OAuth request (spec §3.1 step 4)."""
+    """A Canvas web session: who is logged in plus the pending OAuth request (§3.1 step 4)."""
 
     id: str
     csrf_token: str
@@ -241,7 +242,7 @@ class State:
             return user
 
     def find_user(self, ref: str, current: User | None) -> User | None:
-        """Resolve ``self``, numeric, ``sis_user_id:X`` and ``sis_login_id:X`` (spec §1.2)."""
+        """Resolve ``self``, numeric, ``sis_user_id:X`` and ``sis_login_id:X`` (§1.2)."""
         with self.lock:
             if ref == "self":
                 return current
@@ -259,7 +260,7 @@ class State:
     # -- channels ------------------------------------------------------------------------------
 
     def user_channels(self, user_id: int, *, include_retired: bool = False) -> list[Channel]:
-        """A user's rows in ``position ASC`` order (the association order, spec §1.4)."""
+        """A user's rows in ``position ASC`` order (the association order, §1.4)."""
         with self.lock:
             rows = [c for c in self.channels.values() if c.user_id == user_id]
             if not include_retired:

@@ -1,4 +1,4 @@
-"""Canvas's request-throttle headers and throttled responses (spec §4).
+"""Canvas's request-throttle headers and throttled responses (docs/canvas-behaviour.md §4).
 
 The leaky bucket is simulated per access token so ``X-Rate-Limit-Remaining`` moves like the real
 one; it never throttles by itself (a test switches throttling on with the faults control API).

@@ -25,7 +25,7 @@ TEXT_TYPE = "text/plain; charset=utf-8"
 STRING_IDS_ACCEPT = "application/json+canvas-string-ids"
 SESSION_COOKIE = "canvas_session"
 
-# Canvas's RecordNotFound body (spec §3.9).
+# Canvas's RecordNotFound body (docs/canvas-behaviour.md §3.9).
 NOT_FOUND_BODY = {"errors": [{"message": "The specified resource does not exist."}]}
 
 
@@ -35,7 +35,7 @@ class Response:
     body: bytes = b""
     content_type: str | None = None
     headers: list[tuple[str, str]] = field(default_factory=list)
-    # Kept unserialised until sending, so ``canvas-string-ids`` can rewrite ids (spec §1.3).
+    # Kept unserialised until sending, so ``canvas-string-ids`` can rewrite ids (§1.3).
     json_payload: Any = None
     # Fault injection: close the socket with RST instead of answering.
     drop_connection: bool = False
@@ -206,13 +206,13 @@ def not_found() -> Response:
 
 
 def generic_error(status: int, error_code: str) -> Response:
-    """``api_error_json`` generic branch (spec §3.9)."""
+    """``api_error_json`` generic branch (docs/canvas-behaviour.md §3.9)."""
     body = {"errors": [{"message": "An error occurred.", "error_code": error_code}]}
     return json_response(body, status)
 
 
 def model_errors(errors: dict[str, list[tuple[str, str]]]) -> Response:
-    """``render json: model.errors`` via InstructureHashReporter (spec §1.10)."""
+    """``render json: model.errors`` via InstructureHashReporter (§1.10)."""
     shaped = {
         attribute: [
             {"attribute": attribute, "type": kind, "message": message} for kind, message in rows
@@ -223,7 +223,7 @@ def model_errors(errors: dict[str, list[tuple[str, str]]]) -> Response:
 
 
 def custom_type_error(message: str) -> Response:
-    """The ``{"errors":{"type":"..."}}`` shape used for cap/push failures (spec §1.5)."""
+    """The ``{"errors":{"type":"..."}}`` shape used for cap/push failures (§1.5, §1.10)."""
     return json_response({"errors": {"type": message}}, 400)
 
 

@@ -60,7 +60,7 @@ class ChannelGroup:
 
 def default_email(channels: list[Channel]) -> Channel | None:
     """Canvas's primary email: the first unretired email by position, even if unconfirmed
-    (spec §1.9)."""
+    (docs/canvas-behaviour.md §1.9)."""
     return next((c for c in sorted(channels, key=lambda c: c.position) if c.type == "email"), None)
 
 

@@ -7,7 +7,8 @@ from canvas.client import CanvasClient
 from canvas.errors import CanvasError, NotFound, Throttled, Unavailable, ValidationFailed
 from canvas.records import Channel
 
-# Canvas sends at most three confirmation messages per address, ever (spec §1.5).
+# Canvas sends at most three confirmation messages per address, ever
+# (docs/canvas-behaviour.md §1.5, §12.3).
 CONFIRMATION_MESSAGE_LIMIT = 3
 RESEND_READD_ATTEMPTS = 3
 
@@ -49,8 +50,9 @@ class DuplicateAddress(Exception):
 
 
 # Removing and re-adding an address is the only way to make Canvas send another confirmation
-# (spec §7), and it leaves the address unconfirmed. Done to an active address it would stop its
-# notifications; done to push it would delete push for good (push cannot be added back).
+# (docs/canvas-behaviour.md §7), and it leaves the address unconfirmed. Done to an active address
+# it would stop its notifications; done to push it would delete push for good (push cannot be
+# added back).
 RESENDABLE_TYPES = frozenset({"email", "sms"})
 
 
@@ -77,7 +79,10 @@ class ResendIncomplete(Exception):
 
 
 def find_duplicate(channels: list[Channel], *, channel_type: str, address: str) -> Channel | None:
-    """Canvas compares addresses of one type case-insensitively (spec §1.5 step 4)."""
+    """Canvas compares addresses of one type case-insensitively.
+
+    docs/canvas-behaviour.md §1.5, step 4.
+    """
     wanted = address.casefold()
     return next(
         (c for c in channels if c.type == channel_type and c.address.casefold() == wanted), None
@@ -125,7 +130,7 @@ class ResendResult:
 def channel_resend_confirmation(
     *, client: CanvasClient, user_id: int | str, channel: Channel, retry_pause: float = 0.5
 ) -> ResendResult:
-    """Canvas has no resend API (spec §7): remove the address and add it again.
+    """Canvas has no resend API (docs/canvas-behaviour.md §7): remove the address and add it again.
 
     Re-adding resurrects the same row, which sends a new message unless three were sent already.
     The address must never be left removed, so the re-add is retried; if it still fails,

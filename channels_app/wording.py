@@ -29,7 +29,9 @@ def already_listed(*, for_self: bool = True) -> str:
 
 
 def add_refusal(exc: ValidationFailed, *, address: str, for_self: bool = True) -> str:
-    """Why Canvas would not add `address` (spec §1.5), for display next to the address field.
+    """Why Canvas would not add `address`, for display next to the address field.
+
+    Canvas's reasons are in docs/canvas-behaviour.md §1.5.
 
     `for_self` is False on help-desk pages, where the reader acts for someone else.
     """

@@ -1,10 +1,11 @@
 """Help-desk rules: who counts as staff, and how a search for a user is read.
 
-Staff are decided by Canvas alone, from the signed-in user's own token (spec §10): the token must
-see at least one account (`GET /api/v1/accounts` non-empty) and hold `manage_user_logins` on the
-root account. The answer is kept in the server-side session with the time it was checked, so
-pages do not each ask Canvas, and is asked again once it is HELPDESK_STAFF_RECHECK_SECONDS old
-(at most a minute), or at once after Canvas refuses one of the staff member's calls (401/403).
+Staff are decided by Canvas alone, from the signed-in user's own token (docs/canvas-behaviour.md
+§10): the token must see at least one account (`GET /api/v1/accounts` non-empty) and hold
+`manage_user_logins` on the root account. The answer is kept in the server-side session with the
+time it was checked, so pages do not each ask Canvas, and is asked again once it is
+HELPDESK_STAFF_RECHECK_SECONDS old (at most a minute), or at once after Canvas refuses one of the
+staff member's calls (401/403).
 Nothing the browser sends can change it: the session lives in the database, keyed by the
 session cookie.
 """
@@ -31,9 +32,10 @@ logger = logging.getLogger("helpdesk")
 
 SESSION_KEY = "helpdesk_staff"
 STAFF_PERMISSION = "manage_user_logins"
-# Canvas honours skip_confirmation only for callers with this permission (spec §1.5).
+# Canvas honours skip_confirmation only for callers with this permission
+# (docs/canvas-behaviour.md §1.5).
 SKIP_PERMISSION = "manage_students"
-MIN_SEARCH_LENGTH = 3  # Canvas refuses shorter search terms (spec §10)
+MIN_SEARCH_LENGTH = 3  # Canvas refuses shorter search terms (docs/canvas-behaviour.md §10)
 EXACT_PREFIXES = ("sis_user_id:", "sis_login_id:")
 
 
@@ -161,8 +163,8 @@ SEARCH_PAGE_SIZE = PER_PAGE
 def find_users(client: CanvasClient, query: str) -> SearchResult:
     """Users matching a name, login id, email or SIS id, or exactly one identifier.
 
-    `sis_user_id:X` and `sis_login_id:X` ask Canvas for that one user (spec §1.2). A number is
-    also tried as a Canvas user id, since people read those off Canvas URLs.
+    `sis_user_id:X` and `sis_login_id:X` ask Canvas for that one user (docs/canvas-behaviour.md
+    §1.2). A number is also tried as a Canvas user id, since people read those off Canvas URLs.
     """
     term = query.strip()
     if not term:
@@ -194,5 +196,5 @@ def _exact_user(client: CanvasClient, ref: str) -> list[CanvasUser]:
     try:
         return [client.get_user(ref)]
     except NotFound:
-        # Canvas also answers 404 for users the caller may not see (spec §5.1).
+        # Canvas also answers 404 for users the caller may not see (docs/canvas-behaviour.md §5.1).
         return []

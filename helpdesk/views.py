@@ -1,7 +1,7 @@
 """Help-desk pages: find a user, fix that user's contact methods, read the audit log.
 
 Every view first checks on the server that the signed-in user is help-desk staff
-(channels_app/helpdesk.py). Anyone else gets the site's one plain 403 page before Canvas is asked
+(helpdesk/staff.py). Anyone else gets the site's one plain 403 page before Canvas is asked
 anything about another user. The channel pages reuse the student views with a scope acting on
 the chosen user's id; every change attempt, successful or not, becomes an audit row.
 """

@@ -62,7 +62,10 @@ def _placement(name: str, text: str, launch_url: str, window_target: str) -> dic
 
 
 def tool_configuration(request: HttpRequest) -> dict[str, Any]:
-    """Canvas's JSON tool configuration (spec §8), with absolute URLs for this host."""
+    """Canvas's JSON tool configuration, with absolute URLs for this host.
+
+    Its rules: docs/canvas-behaviour.md §8.
+    """
     launch_url = request.build_absolute_uri(reverse("lti_launch"))
     name = settings.PORTAL_NAME
     target = settings.LTI_WINDOW_TARGET

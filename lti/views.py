@@ -98,7 +98,10 @@ def _answer(request: HttpRequest, problem: Problem, refusal: str = "") -> HttpRe
 
 @require_GET
 def config_json(request: HttpRequest) -> JsonResponse:
-    """What a Canvas admin pastes into an LTI developer key (spec §8); needs no registration."""
+    """What a Canvas admin pastes into an LTI developer key; needs no registration.
+
+    The format Canvas accepts: docs/canvas-behaviour.md §8.
+    """
     return JsonResponse(tool_configuration(request), json_dumps_params={"indent": 2})
 
 
@@ -118,7 +121,8 @@ def _initiation_problem(request: HttpRequest, params: QueryDict, reg: Registrati
         return "initiation_client_id"
     if params.get("lti_deployment_id") not in (None, *reg.deployment_ids):
         return "initiation_deployment"
-    # The spec asks the tool to check target_link_uri: only this portal's own pages.
+    # OpenID Connect Core §4 (third-party-initiated login) asks the tool to check target_link_uri,
+    # so it is no open redirect: only this portal's own pages.
     if not url_has_allowed_host_and_scheme(
         params.get("target_link_uri"),
         allowed_hosts={request.get_host()},
@@ -232,7 +236,8 @@ def _sign_in_or_connect(request: HttpRequest, result: Launch, started: LtiLogin)
             connect.note_use(result)
             sign_in(request, user_id=user.id, name=user.name)
             return redirect(reverse(result.page))
-    # Canvas's sign-in must run top-level (spec §3.7): from a frame, in a new window.
+    # Canvas's sign-in must run top-level (docs/canvas-behaviour.md §3.7): from a frame, in a new
+    # window.
     # Sec-Fetch-Dest tells a frame from a tab; without it, trust Canvas's document_target.
     # A relaunch from our own new-window link is top-level even where Canvas's document_target
     # still says iframe and the browser sends no Sec-Fetch-Dest.

@@ -4,7 +4,7 @@ Production (DJANGO_DEBUG off) refuses weak or published secrets, and any run ref
 cannot work (a malformed Fernet or LTI key would otherwise fail at a student's first sign-in or at
 Canvas's first JWKS fetch). Every refusal names the variable and never shows its value.
 Development may run on public defaults; `development_defaults` lists which, for the start-up
-warning (channels_app/checks.py).
+warning (portal/checks.py).
 """
 
 import binascii
@@ -55,7 +55,7 @@ def secret_key_problem(value: str) -> str | None:
 
 def _is_fernet_key(key: str) -> bool:
     try:
-        Fernet(key.encode("ascii"))  # the same construction channels_app/crypto.py uses
+        Fernet(key.encode("ascii"))  # the same construction accounts/crypto.py uses
     except (binascii.Error, UnicodeEncodeError, ValueError):
         return False
     return True

@@ -84,7 +84,7 @@ CANVAS_SCOPES = env_list(
             "url:POST|/api/v1/users/:user_id/communication_channels",
             "url:DELETE|/api/v1/users/:user_id/communication_channels/:id",
             "url:DELETE|/api/v1/users/self/communication_channels/push",
-            # Help desk: who is staff (§10), finding a user and reading their name.
+            # Help desk (docs/canvas-behaviour.md §10): who is staff, finding a user, their name.
             "url:GET|/api/v1/accounts",
             "url:GET|/api/v1/accounts/:account_id/permissions",
             "url:GET|/api/v1/accounts/:account_id/users",
@@ -145,7 +145,8 @@ LTI_JWKS_URL = os.environ.get("LTI_JWKS_URL", "").strip()
 # Canvas navigation is optional: LTI_INSTALLED=false leaves its app, routes and cookies out.
 LTI_INSTALLED = env_bool("LTI_INSTALLED", True)
 LTI_ENABLED = LTI_INSTALLED and bool(LTI_ISSUER and LTI_CLIENT_ID)
-# "_blank" (default, spec §8: Canvas opens the tool in a new tab) or "iframe" (inside Canvas).
+# "_blank" (default: Canvas opens the tool in a new tab, as its sign-in may not run in a frame,
+# docs/canvas-behaviour.md §3.7, §8) or "iframe" (inside Canvas).
 LTI_WINDOW_TARGET = os.environ.get("LTI_WINDOW_TARGET", "_blank").strip()
 if LTI_WINDOW_TARGET not in {"_blank", "iframe"}:
     raise ImproperlyConfigured('LTI_WINDOW_TARGET must be "_blank" or "iframe".')
@@ -168,7 +169,7 @@ config_safety.refuse_unsafe_secrets(
     token_keys=TOKEN_ENCRYPTION_KEYS,
     lti_private_key=LTI_TOOL_PRIVATE_KEY,
 )
-# The secrets a DEBUG run takes from public defaults: the start-up check (channels_app/checks.py)
+# The secrets a DEBUG run takes from public defaults: the start-up check (portal/checks.py)
 # names them, so a development server exposed by mistake does not pass silently.
 DEVELOPMENT_DEFAULTS = (
     config_safety.development_defaults(
@@ -248,7 +249,7 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # BEGIN IMMEDIATE takes the write lock when a transaction starts, so concurrent writers
     # queue (for up to `timeout` seconds) instead of failing; token refreshes hold no
-    # transaction while Canvas answers (channels_app/tokens.py).
+    # transaction while Canvas answers (accounts/tokens.py).
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"transaction_mode": "IMMEDIATE", "timeout": 20}
     )

@@ -1,7 +1,8 @@
-"""URL map. Paths are part of the contract (design.md): /, /login/, /oauth/callback/, /logout/,
-/channels/, /helpdesk/..., /healthz, /readyz; /lti/... for the Canvas navigation links
-(docs/lti.md). Each feature app owns its routes; route names are global, so templates and
-views build every URL with `reverse()` / `{% url %}`."""
+"""URL map. Paths are part of the contract with Canvas and operators (README, docs/deploy.md):
+/, /login/, /oauth/callback/ (the developer key's redirect URI), /logout/, /channels/,
+/helpdesk/..., /healthz, /readyz; /lti/... for the Canvas navigation links (docs/lti.md). Each
+feature app owns its routes; route names are global, so templates and views build every URL with
+`reverse()` / `{% url %}`."""
 
 from django.apps import apps
 from django.urls import include, path

@@ -39,7 +39,8 @@ def test_helpdesk_replaces_a_bouncing_email_and_audits_it(
 
     page.get_by_role("link", name="Ben Okafor").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Contact methods of Ben Okafor")
-    # Canvas shows bounce counts only to site admins (spec §1.3), so no "Bouncing" badge here.
+    # Canvas shows bounce counts only to site admins (docs/canvas-behaviour.md §1.3), so no
+    # "Bouncing" badge here.
     expect(ui.row(BEN_OLD)).to_contain_text("Active")
     ui.check("Ben's contact methods")
 

@@ -1,4 +1,7 @@
-"""Token authentication, scopes and per-token rate headers (spec §3.5, §3.6, §3.8, §4)."""
+"""Token authentication, scopes and per-token rate headers.
+
+Canvas's rules: docs/canvas-behaviour.md §3.5, §3.6, §3.8 and §4.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""A client nobody here wrote (``canvasapi`` from PyPI) gets what the spec predicts."""
+"""A client nobody here wrote (``canvasapi`` from PyPI) gets what Canvas would give it.
+
+What Canvas gives: docs/canvas-behaviour.md ("§N" below).
+"""
 
 from __future__ import annotations
 
@@ -52,7 +55,7 @@ def test_canvasapi_lists_across_pages_creates_and_deletes(emu):
     assert [c.id for c in user.get_communication_channels()] == [c.id for c in channels]
 
     # Canvas answers a delete with workflow_state "retired"; canvasapi's delete() compares the
-    # state with "deleted", so the spec predicts it returns False even though it worked.
+    # state with "deleted", so §1.6 predicts it returns False even though it worked.
     assert created.delete() is False
     remaining = [c.address for c in user.get_communication_channels()]
     assert "canvasapi@example.com" not in remaining

@@ -1,4 +1,4 @@
-"""POST /api/v1/users/:user_id/communication_channels (spec §1.5)."""
+"""POST /api/v1/users/:user_id/communication_channels (docs/canvas-behaviour.md §1.5)."""
 
 from __future__ import annotations
 

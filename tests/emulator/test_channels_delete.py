@@ -1,4 +1,4 @@
-"""DELETE by id, by type/address, and the push token (spec §1.6, §1.7)."""
+"""DELETE by id, by type/address, and the push token (docs/canvas-behaviour.md §1.6, §1.7)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""GET /api/v1/users/:user_id/communication_channels (spec §1.2, §1.4, §2)."""
+"""GET /api/v1/users/:user_id/communication_channels (docs/canvas-behaviour.md §1.2, §1.4, §2)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Injected faults and throttling (control API ``faults``; spec §4)."""
+"""Injected faults and throttling (control API ``faults``; docs/canvas-behaviour.md §4)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""OAuth2 provider: authorize, login, confirm, token, PKCE, refresh, logout (spec §3.1-§3.4)."""
+"""OAuth2 provider: authorize, login, confirm, token, PKCE, refresh, logout.
+
+Canvas's rules: docs/canvas-behaviour.md §3.1-§3.4.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Users, profiles and the help-desk account endpoints (spec §5, §10)."""
+"""Users, profiles and the help-desk account endpoints (docs/canvas-behaviour.md §5, §10)."""
 
 from __future__ import annotations
 

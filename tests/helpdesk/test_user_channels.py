@@ -183,7 +183,8 @@ def test_resend_for_an_active_email_or_push_is_refused_audited_and_changes_nothi
 
 
 def test_refused_remove_is_audited(on_ada, canvas):
-    # Hana may not change the channels of an admin whose rights exceed hers (spec §1.5).
+    # Hana may not change the channels of an admin whose rights exceed hers
+    # (docs/canvas-behaviour.md §1.6).
     boss = canvas.create_user(
         name="Bo Boss",
         login_id="boss",

@@ -128,7 +128,8 @@ def assert_nothing_done_twice(canvas, kind: str, action: str, before: list[dict]
     log = settled_log(canvas)
     after = canvas.channels(DEMO_STUDENT)
     # The portal never sends a create twice on its own (the resend's re-add is checked below);
-    # throttled creates are retried, as Canvas's throttle rejects before running them (spec §4).
+    # throttled creates are retried, as Canvas's throttle rejects before running them
+    # (docs/canvas-behaviour.md §4).
     posts = writes_run(log, "POST") if kind not in THROTTLED else []
     if action == "add":
         assert len(posts) <= 1, log
