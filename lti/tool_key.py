@@ -1,76 +1,92 @@
 """The tool's own RSA key, published at /lti/jwks for Canvas (public_jwk_url).
 
-Production reads LTI_TOOL_PRIVATE_KEY (PEM). Development derives a stable key from the secret key,
-so every process and every restart publishes the same JWKS without a key file to manage.
+Production reads LTI_TOOL_PRIVATE_KEY (PEM); settings refuse to start with LTI on and no key when
+DJANGO_DEBUG is off. Development makes one key per DJANGO_SECRET_KEY with `cryptography` and keeps
+it in a file, so every process and every restart publishes the same JWKS without a key to manage.
 """
 
 import base64
+import contextlib
 import hashlib
-import random
+import os
+import tempfile
 from functools import cache
+from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-_SMALL_PRIMES = [p for p in range(3, 2000, 2) if all(p % d for d in range(3, int(p**0.5) + 1, 2))]
-_E = 65537
+DEVELOPMENT_KEY_BITS = 2048
 
 
-def _probable_prime(n: int, rng: random.Random) -> bool:
-    if any(n % p == 0 for p in _SMALL_PRIMES):
-        return False
-    d, r = n - 1, 0
-    while d % 2 == 0:
-        d, r = d // 2, r + 1
-    for _ in range(40):  # Miller-Rabin; 40 rounds make a composite vanishingly unlikely
-        x = pow(rng.randrange(2, n - 1), d, n)
-        if x in (1, n - 1):
-            continue
-        for _ in range(r - 1):
-            x = pow(x, 2, n)
-            if x == n - 1:
-                break
-        else:
-            return False
-    return True
+def _development_key(secret: str, directory: Path) -> rsa.RSAPrivateKey:
+    """This machine's development key for `secret`: made once, then read by every process.
+
+    Why a file: `cryptography` generates keys from OpenSSL's random source, which cannot be
+    seeded, so the only sound way to have one key across gunicorn workers and `make run` restarts
+    is to keep the first one made (a seeded home-made prime search is what this replaced). Why
+    not the database: a development convenience does not need a model and migration, and deleting
+    the file simply makes a new key. The file name is a hash of the secret key, so changing the
+    secret key changes the key, as a deployment rotating both would; the hash does not reveal it.
+    """
+    name = hashlib.sha256(f"lti-tool-key:{secret}".encode()).hexdigest()[:32]
+    path = directory / f"lti-development-key-{name}.pem"
+    if not path.exists():
+        _publish_once(path, _new_pem())
+    try:
+        key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+    except ValueError as error:
+        raise ImproperlyConfigured(
+            f"The development LTI key in {path} cannot be read. Delete it and a new one is made."
+        ) from error
+    if not isinstance(key, rsa.RSAPrivateKey) or key.key_size < DEVELOPMENT_KEY_BITS:
+        raise ImproperlyConfigured(
+            f"The development LTI key in {path} is not a {DEVELOPMENT_KEY_BITS}-bit RSA key. "
+            "Delete it and a new one is made."
+        )
+    return key
 
 
-def _derived_key(secret: str) -> rsa.RSAPrivateKey:
-    # Seeded, so reproducible: development only (settings refuse to run LTI without a PEM
-    # when DEBUG is off). Not a cryptographic RNG, hence the noqa.
-    rng = random.Random(hashlib.sha256(f"lti-tool-key:{secret}".encode()).digest())  # noqa: S311
+def _new_pem() -> bytes:
+    key = rsa.generate_private_key(public_exponent=65537, key_size=DEVELOPMENT_KEY_BITS)
+    return key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
 
-    def prime() -> int:
-        while True:
-            candidate = rng.getrandbits(1024) | (3 << 1022) | 1
-            if candidate % _E != 1 and _probable_prime(candidate, rng):
-                return candidate
 
-    p, q = prime(), prime()
-    d = pow(_E, -1, (p - 1) * (q - 1))
-    public = rsa.RSAPublicNumbers(_E, p * q)
-    return rsa.RSAPrivateNumbers(
-        p=p,
-        q=q,
-        d=d,
-        dmp1=d % (p - 1),
-        dmq1=d % (q - 1),
-        iqmp=pow(q, -1, p),
-        public_numbers=public,
-    ).private_key()
+def _publish_once(path: Path, pem: bytes) -> None:
+    """Write `pem` to `path` unless another process got there first; never a half-written file.
+
+    Workers starting together may each make a key: each writes a private temporary file, then
+    hard-links it into place, which fails for all but the first, so they all read the first one.
+    """
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".lti-key-")  # mode 0600
+    try:
+        with os.fdopen(descriptor, "wb") as file:
+            file.write(pem)
+            file.flush()
+            os.fsync(file.fileno())
+        # Another process published first: its key is the one.
+        with contextlib.suppress(FileExistsError):
+            os.link(temporary, path)
+    finally:
+        os.unlink(temporary)
 
 
 @cache
-def _load(pem: str, secret: str, debug: bool) -> rsa.RSAPrivateKey:
+def _load(pem: str, secret: str, debug: bool, directory: Path) -> rsa.RSAPrivateKey:
     if pem:
         key = serialization.load_pem_private_key(pem.encode(), password=None)
         if not isinstance(key, rsa.RSAPrivateKey):
             raise ImproperlyConfigured("LTI_TOOL_PRIVATE_KEY must be an RSA private key.")
         return key
     if debug:
-        return _derived_key(secret)
+        return _development_key(secret, directory)
     raise ImproperlyConfigured("LTI_TOOL_PRIVATE_KEY is not set (see docs/lti.md).")
 
 
@@ -80,7 +96,12 @@ def _b64(value: int) -> str:
 
 
 def public_jwks() -> dict[str, list[dict[str, str]]]:
-    key = _load(settings.LTI_TOOL_PRIVATE_KEY, settings.SECRET_KEY, settings.DEBUG)
+    key = _load(
+        settings.LTI_TOOL_PRIVATE_KEY,
+        settings.SECRET_KEY,
+        settings.DEBUG,
+        Path(settings.LTI_DEVELOPMENT_KEY_DIR),
+    )
     numbers = key.public_key().public_numbers()
     # The key id names the key itself, so a rotated PEM publishes a new kid.
     kid = hashlib.sha256(f"{numbers.n}:{numbers.e}".encode()).hexdigest()[:16]

@@ -15,8 +15,9 @@ _WARNINGS = {
         "DJANGO_SECRET_KEY. Fine on your own machine; set a Fernet key anywhere else."
     ),
     "LTI_TOOL_PRIVATE_KEY": (
-        "LTI_TOOL_PRIVATE_KEY is not set, so the LTI key is derived from DJANGO_SECRET_KEY. "
-        "Fine on your own machine; set an RSA key anywhere else (docs/lti.md)."
+        "LTI_TOOL_PRIVATE_KEY is not set, so the LTI key is a development key generated on this "
+        "machine and kept in run/. Fine on your own machine; set an RSA key anywhere else "
+        "(docs/lti.md)."
     ),
 }
 

@@ -107,23 +107,20 @@ def refuse_unsafe_secrets(
 
 
 def development_defaults(
-    environ: dict[str, str], *, secret_key: str, lti_enabled: bool
+    *, secret_key: str, token_keys_set: bool, lti_key_needed: bool
 ) -> list[str]:
     """The secret variables a DEBUG run takes from a public default, to warn about at start-up.
 
-    An unset TOKEN_ENCRYPTION_KEYS or LTI_TOOL_PRIVATE_KEY is derived from the secret key, so it
-    is as public as that key is.
+    An unset TOKEN_ENCRYPTION_KEYS is derived from the secret key, so it is as public as that key
+    is. An LTI_TOOL_PRIVATE_KEY left unset while LTI is on (`lti_key_needed`) is a development
+    key generated on this machine (lti/tool_key.py): unmanaged, and gone with the checkout.
     """
-
-    def unset(name: str) -> bool:
-        return not environ.get(name, "").strip()
-
     published = secret_key in KNOWN_DEFAULT_SECRET_KEYS or secret_key.startswith(
         DJANGO_INSECURE_PREFIX
     )
     names = ["DJANGO_SECRET_KEY"] if published else []
-    if unset("TOKEN_ENCRYPTION_KEYS"):
+    if not token_keys_set:
         names.append("TOKEN_ENCRYPTION_KEYS")
-    if lti_enabled and unset("LTI_TOOL_PRIVATE_KEY"):
+    if lti_key_needed:
         names.append("LTI_TOOL_PRIVATE_KEY")
     return names

@@ -7,38 +7,33 @@ See `.env.example` and docs/deploy.md for every variable.
 
 import base64
 import hashlib
+import logging
 import os
 import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
+from marshmallow.validate import OneOf
 
 from portal import config_safety
+from portal.env import env, env_list, env_url
 from portal.logging import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
+# --- Reading the environment (portal/env.py) ------------------------------------------------------
 
-def env_bool(name: str, default: bool = False) -> bool:
-    value = os.environ.get(name)
-    if value is None or value.strip() == "":
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+# Every variable goes through `env`: a malformed value (`ture`, `two`) stops start-up with an error
+# naming the variable, and an empty value counts as unset, so it takes the default written here.
 
-
-def env_list(name: str, default: str = "") -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
-
-
-DEBUG = env_bool("DJANGO_DEBUG")
+DEBUG = env.bool("DJANGO_DEBUG", False)
 
 
 def required(name: str, debug_default: str | None = None) -> str:
     """A variable production must set; in DEBUG a development default may stand in."""
-    value = os.environ.get(name, "").strip()
+    value = env.str(name, "")
     if value:
         return value
     if DEBUG and debug_default is not None:
@@ -62,19 +57,19 @@ CANVAS_CLIENT_SECRET = required("CANVAS_CLIENT_SECRET", debug_default="demo-clie
 # Seconds to wait for Canvas: (connect, read). Every call has a timeout so a slow Canvas
 # costs a student one clear error instead of a hung page and a blocked worker.
 CANVAS_TIMEOUT = (
-    float(os.environ.get("CANVAS_CONNECT_TIMEOUT", "3.05")),
-    float(os.environ.get("CANVAS_READ_TIMEOUT", "10")),
+    env.float("CANVAS_CONNECT_TIMEOUT", 3.05),
+    env.float("CANVAS_READ_TIMEOUT", 10.0),
 )
-CANVAS_RETRIES = int(os.environ.get("CANVAS_RETRIES", "2"))
-CANVAS_RETRY_BACKOFF = float(os.environ.get("CANVAS_RETRY_BACKOFF", "0.5"))
+CANVAS_RETRIES = env.int("CANVAS_RETRIES", 2)
+CANVAS_RETRY_BACKOFF = env.float("CANVAS_RETRY_BACKOFF", 0.5)
 # Limits on what a misbehaving Canvas can cost one portal request (docs/deploy.md): at most
 # this many list pages, this many bytes per answer, and this many seconds across every Canvas
 # call, retry and page of the request (a drip-fed answer restarts the read timeout per byte).
-CANVAS_MAX_PAGES = int(os.environ.get("CANVAS_MAX_PAGES", "10"))
-CANVAS_MAX_RESPONSE_BYTES = int(os.environ.get("CANVAS_MAX_RESPONSE_BYTES", str(2 * 1024 * 1024)))
-CANVAS_REQUEST_DEADLINE = float(os.environ.get("CANVAS_REQUEST_DEADLINE", "15"))
+CANVAS_MAX_PAGES = env.int("CANVAS_MAX_PAGES", 10)
+CANVAS_MAX_RESPONSE_BYTES = env.int("CANVAS_MAX_RESPONSE_BYTES", 2 * 1024 * 1024)
+CANVAS_REQUEST_DEADLINE = env.float("CANVAS_REQUEST_DEADLINE", 15.0)
 # Refresh this many seconds before Canvas says the access token expires.
-CANVAS_REFRESH_MARGIN = int(os.environ.get("CANVAS_REFRESH_MARGIN", "60"))
+CANVAS_REFRESH_MARGIN = env.int("CANVAS_REFRESH_MARGIN", 60)
 # The scopes the portal asks for; they must also be granted on the developer key.
 CANVAS_SCOPES = env_list(
     "CANVAS_SCOPES",
@@ -92,19 +87,19 @@ CANVAS_SCOPES = env_list(
         ]
     ),
 )
-PHONE_DEFAULT_REGION = os.environ.get("PHONE_DEFAULT_REGION", "US")
+PHONE_DEFAULT_REGION = env.str("PHONE_DEFAULT_REGION", "US")
 # Help-desk audit rows older than this are deleted by `manage.py prune_audit_log`.
-AUDIT_RETENTION_DAYS = int(os.environ.get("AUDIT_RETENTION_DAYS", "400"))
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", 400)
 
 # --- help desk: staff recheck, client address behind proxies ---
 # Help-desk status is trusted from the session for at most this long (and dropped at once when
 # Canvas refuses a staff member's call): a revoked admin loses access within a minute.
-HELPDESK_STAFF_RECHECK_SECONDS = int(os.environ.get("HELPDESK_STAFF_RECHECK_SECONDS", "60"))
+HELPDESK_STAFF_RECHECK_SECONDS = env.int("HELPDESK_STAFF_RECHECK_SECONDS", 60)
 if not 0 <= HELPDESK_STAFF_RECHECK_SECONDS <= 60:
     raise ImproperlyConfigured("HELPDESK_STAFF_RECHECK_SECONDS must be between 0 and 60.")
 # How many proxies in front of the portal append to X-Forwarded-For (docs/deploy.md §5). 0: none,
 # the header is ignored and the peer address is the client's.
-TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", 0)
 if TRUSTED_PROXY_COUNT < 0:
     raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more.")
 
@@ -127,9 +122,8 @@ def _derived_dev_key(secret: str) -> str:
 
 
 # Newest key first; older keys stay readable until `manage.py rotate_token_keys` re-encrypts.
-TOKEN_ENCRYPTION_KEYS = env_list("TOKEN_ENCRYPTION_KEYS") or (
-    [_derived_dev_key(SECRET_KEY)] if DEBUG else []
-)
+_CONFIGURED_TOKEN_KEYS = env_list("TOKEN_ENCRYPTION_KEYS")
+TOKEN_ENCRYPTION_KEYS = _CONFIGURED_TOKEN_KEYS or ([_derived_dev_key(SECRET_KEY)] if DEBUG else [])
 if not TOKEN_ENCRYPTION_KEYS:
     raise ImproperlyConfigured("The environment variable TOKEN_ENCRYPTION_KEYS is not set.")
 
@@ -137,22 +131,25 @@ if not TOKEN_ENCRYPTION_KEYS:
 
 # The platform registration. LTI is on when the issuer and client id are set. The authorize and
 # JWKS URLs default to CANVAS_BASE_URL's (self-hosted Canvas); hosted Canvas uses its SSO host.
-LTI_ISSUER = os.environ.get("LTI_ISSUER", "").strip()
-LTI_CLIENT_ID = os.environ.get("LTI_CLIENT_ID", "").strip()
+LTI_ISSUER = env.str("LTI_ISSUER", "")
+LTI_CLIENT_ID = env.str("LTI_CLIENT_ID", "")
 LTI_DEPLOYMENT_IDS = env_list("LTI_DEPLOYMENT_IDS")
-LTI_AUTH_URL = os.environ.get("LTI_AUTH_URL", "").strip()
-LTI_JWKS_URL = os.environ.get("LTI_JWKS_URL", "").strip()
+LTI_AUTH_URL = env_url("LTI_AUTH_URL")
+LTI_JWKS_URL = env_url("LTI_JWKS_URL")
 # Canvas navigation is optional: LTI_INSTALLED=false leaves its app, routes and cookies out.
-LTI_INSTALLED = env_bool("LTI_INSTALLED", True)
+LTI_INSTALLED = env.bool("LTI_INSTALLED", True)
 LTI_ENABLED = LTI_INSTALLED and bool(LTI_ISSUER and LTI_CLIENT_ID)
 # "_blank" (default: Canvas opens the tool in a new tab, as its sign-in may not run in a frame,
 # docs/canvas-behaviour.md §3.7, §8) or "iframe" (inside Canvas).
-LTI_WINDOW_TARGET = os.environ.get("LTI_WINDOW_TARGET", "_blank").strip()
+LTI_WINDOW_TARGET = env.str("LTI_WINDOW_TARGET", "_blank")
 if LTI_WINDOW_TARGET not in {"_blank", "iframe"}:
     raise ImproperlyConfigured('LTI_WINDOW_TARGET must be "_blank" or "iframe".')
-LTI_GLOBAL_NAVIGATION = env_bool("LTI_GLOBAL_NAVIGATION", False)
-# The tool's own RSA key (PEM) behind /lti/jwks. Development derives one from the secret key.
-LTI_TOOL_PRIVATE_KEY = os.environ.get("LTI_TOOL_PRIVATE_KEY", "").replace("\\n", "\n").strip()
+LTI_GLOBAL_NAVIGATION = env.bool("LTI_GLOBAL_NAVIGATION", False)
+# The tool's own RSA key (PEM) behind /lti/jwks; `\n` escapes allowed, for one-line env files.
+LTI_TOOL_PRIVATE_KEY = env.str("LTI_TOOL_PRIVATE_KEY", "").replace("\\n", "\n").strip()
+# Without it, development makes a key once and keeps it here (gitignored), so every process and
+# restart publishes the same JWKS (lti/tool_key.py). Not an environment variable: dev only.
+LTI_DEVELOPMENT_KEY_DIR = BASE_DIR / "run"
 if LTI_ENABLED and not (LTI_DEPLOYMENT_IDS and (LTI_TOOL_PRIVATE_KEY or DEBUG)):
     raise ImproperlyConfigured(
         "LTI_ISSUER and LTI_CLIENT_ID are set, so LTI_DEPLOYMENT_IDS and LTI_TOOL_PRIVATE_KEY "
@@ -173,7 +170,9 @@ config_safety.refuse_unsafe_secrets(
 # names them, so a development server exposed by mistake does not pass silently.
 DEVELOPMENT_DEFAULTS = (
     config_safety.development_defaults(
-        dict(os.environ), secret_key=SECRET_KEY, lti_enabled=LTI_ENABLED
+        secret_key=SECRET_KEY,
+        token_keys_set=bool(_CONFIGURED_TOKEN_KEYS),
+        lti_key_needed=LTI_ENABLED and not LTI_TOOL_PRIVATE_KEY,
     )
     if DEBUG
     else []
@@ -240,9 +239,10 @@ TEMPLATES = [
 ]
 
 DATABASES = {
-    "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
+    "default": env.dj_db_url(
+        "DATABASE_URL",
+        f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+        conn_max_age=env.int("DATABASE_CONN_MAX_AGE", 60),
         conn_health_checks=True,
     )
 }
@@ -261,7 +261,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
+STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -275,16 +275,16 @@ STORAGES = {
 }
 # Tests and `make run` serve straight from the source folders; production serves the
 # collected, hashed files with far-future caching.
-WHITENOISE_USE_FINDERS = DEBUG or env_bool("WHITENOISE_USE_FINDERS")
+WHITENOISE_USE_FINDERS = DEBUG or env.bool("WHITENOISE_USE_FINDERS", False)
 WHITENOISE_AUTOREFRESH = DEBUG
 
 # --- Security -----------------------------------------------------------------------------------
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
-SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(60 * 60 * 12)))
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", 60 * 60 * 12)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_SECURE = not DEBUG and env_bool("DJANGO_SECURE_COOKIES", True)
+SESSION_COOKIE_SECURE = not DEBUG and env.bool("DJANGO_SECURE_COOKIES", True)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 if LTI_ENABLED:
     # Inside Canvas's frame the portal is a third party: its cookies must be SameSite=None, which
@@ -304,12 +304,12 @@ CSRF_FAILURE_VIEW = "portal.views.errors.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
-SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
-SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "0" if DEBUG else "31536000"))
-SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", False)
-SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", False)
-if env_bool("DJANGO_BEHIND_PROXY"):
+SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", 0 if DEBUG else 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env.bool("DJANGO_HSTS_PRELOAD", False)
+if env.bool("DJANGO_BEHIND_PROXY", False):
     # Only behind a proxy that always sets this header; otherwise clients could spoof https.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
@@ -331,8 +331,8 @@ SECURE_CSP = {
 # /readyz also asks Canvas (any HTTP answer counts) when this is on. Off by default: when Canvas
 # is down, a load balancer would otherwise take every portal process out of service, and the
 # students would see a proxy error instead of the portal's "Canvas is unavailable" page.
-READYZ_CHECK_CANVAS = env_bool("READYZ_CHECK_CANVAS", False)
-READYZ_CANVAS_TIMEOUT = float(os.environ.get("READYZ_CANVAS_TIMEOUT", "2"))
+READYZ_CHECK_CANVAS = env.bool("READYZ_CHECK_CANVAS", False)
+READYZ_CANVAS_TIMEOUT = env.float("READYZ_CANVAS_TIMEOUT", 2.0)
 
 SILENCED_SYSTEM_CHECKS = [
     # X-Frame-Options cannot allow Canvas to frame the portal; CSP frame-ancestors does it.
@@ -347,7 +347,7 @@ _RATE = re.compile(r"\d+/\d*[smhd]")
 
 
 def env_rate(name: str, default: str) -> str:
-    value = os.environ.get(name, "").strip() or default
+    value = env.str(name, default)
     if not _RATE.fullmatch(value):
         raise ImproperlyConfigured(f'{name} must look like "5/m" (a count, "/", a period).')
     return value
@@ -370,7 +370,7 @@ CACHES = {
         "TIMEOUT": 300,
         # Above this many rows Django deletes entries (expired first, then live counters);
         # counters last one window, so this is far above what even a large campus keeps.
-        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("CACHE_MAX_ENTRIES", "200000"))},
+        "OPTIONS": {"MAX_ENTRIES": env.int("CACHE_MAX_ENTRIES", 200000)},
     }
 }
 RATELIMIT_USE_CACHE = "default"
@@ -382,14 +382,16 @@ SILENCED_SYSTEM_CHECKS += [
 
 # --- Branding -----------------------------------------------------------------------------------
 
-PORTAL_NAME = os.environ.get("PORTAL_NAME", "Contact Methods")
-INSTITUTION_NAME = os.environ.get("INSTITUTION_NAME", "")
-BRAND_COLOR = os.environ.get("BRAND_COLOR", "#0374B5")
-BRAND_LOGO_URL = os.environ.get("BRAND_LOGO_URL", "")
+PORTAL_NAME = env.str("PORTAL_NAME", "Contact Methods")
+INSTITUTION_NAME = env.str("INSTITUTION_NAME", "")
+BRAND_COLOR = env.str("BRAND_COLOR", "#0374B5")
+BRAND_LOGO_URL = env.str("BRAND_LOGO_URL", "")
 
 # --- Logging ------------------------------------------------------------------------------------
 
 # One JSON object per line on stdout with the request id, the hashed user and masked secrets
 # (portal/logging.py). LOG_FORMAT=plain gives readable lines for development.
-LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
-LOGGING = logging_config(LOG_LEVEL, json_lines=os.environ.get("LOG_FORMAT", "json") != "plain")
+# A level name in any case (`info` works too); logging's own configuration wants it upper-case.
+LOG_LEVEL = logging.getLevelName(env.log_level("LOG_LEVEL", logging.INFO))
+LOG_FORMAT = env.str("LOG_FORMAT", "json", validate=OneOf(["json", "plain"]))
+LOGGING = logging_config(LOG_LEVEL, json_lines=LOG_FORMAT == "json")

@@ -124,7 +124,7 @@ def main() -> int:
         "LTI_DEPLOYMENT_IDS": DEMO_LTI_DEPLOYMENT_ID,
         "LTI_AUTH_URL": platform["auth_url"],
         "LTI_JWKS_URL": platform["jwks_url"],
-        # LTI_TOOL_PRIVATE_KEY stays unset: with DJANGO_DEBUG the portal derives a dev-only key.
+        # LTI_TOOL_PRIVATE_KEY stays unset: with DJANGO_DEBUG the portal makes a dev-only key once.
         # LTI_WINDOW_TARGET passes through from the caller's environment (default "_blank").
     }
     window_target = env.get("LTI_WINDOW_TARGET") or "_blank"

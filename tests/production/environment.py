@@ -14,6 +14,12 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 # Test-only values shaped like real ones: a 50+ character key, a Fernet key.
 SECRET_KEY = "prod-like-test-key-9f2c1e7a4b6d8e0f3a5c7e9b1d3f5a7c9e1b3d5f7a9c1e3b5d7f"
 TOKEN_KEY = "Vq3B1gk2N4e0m8Q0o1c7n6WvQ2l3YzJ5b0h5c2p6d0k="
+# An LTI registration (issuer, client id, deployment), so settings turn LTI on.
+LTI_ENV = {
+    "LTI_ISSUER": "https://canvas.instructure.com",
+    "LTI_CLIENT_ID": "10000000000077",
+    "LTI_DEPLOYMENT_IDS": "1:abc",
+}
 
 
 def production_env(**overrides: str) -> dict[str, str]:

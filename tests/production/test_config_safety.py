@@ -7,13 +7,8 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
-from .environment import manage, production_env
+from .environment import LTI_ENV, manage, production_env
 
-LTI_ENV = {
-    "LTI_ISSUER": "https://canvas.instructure.com",
-    "LTI_CLIENT_ID": "10000000000077",
-    "LTI_DEPLOYMENT_IDS": "1:abc",
-}
 # Fetches /login/ (it starts a session for the OAuth state) over https, printing the cookies.
 SET_COOKIES = (
     "from django.core.management import call_command; call_command('migrate', verbosity=0); "
