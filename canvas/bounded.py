@@ -100,6 +100,8 @@ def read_body(
         response.close()
         raise
     response._content = b"".join(chunks)  # what Response.content would hold
+    # What Response.content sets after reading; types-requests declares `_content` but not this
+    # private flag, hence the ignore.
     response._content_consumed = True  # type: ignore[attr-defined]
     raw.release_conn()  # read to the end: the keep-alive connection can be reused
 

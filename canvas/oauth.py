@@ -62,8 +62,8 @@ class _TokenSession(OAuth2Session):
     so a Canvas outage never makes the portal throw away a good refresh token.
     """
 
-    def request(  # type: ignore[override]
-        self, method: str, url: str, *args: Any, **kwargs: Any
+    def request(
+        self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any
     ) -> requests.Response:
         kwargs["allow_redirects"] = False
         response = super().request(method, url, *args, **kwargs)

@@ -67,7 +67,8 @@ def main(argv: list[str] | None = None) -> int:
         build_parser().error("--latency-ms must be >= 0")
     app = App(args.seed, portal_url=args.portal_url, latency_ms=args.latency_ms)
     server = make_server(app, args.host, args.port)
-    host, port = server.server_address[:2]
+    # The address the socket is bound to, as text (server_address is typed to allow bytes).
+    host, port = server.socket.getsockname()[:2]
     # Contract: the FIRST stdout line, flushed, is exactly this (tests read the port from it).
     # Before announcing: a supervisor may send SIGTERM as soon as it reads the line below.
     signal.signal(signal.SIGTERM, _stop)

@@ -79,6 +79,6 @@ def paginate[T](req: Request, items: list[T]) -> tuple[list[T], str]:
     return items[start : start + size], link_header(req, page, size, last)
 
 
-def paginated_response(req: Request, payload: list[object]) -> Response:
+def paginated_response[T](req: Request, payload: list[T]) -> Response:
     page, link = paginate(req, payload)
     return json_response(page, Link=link)

@@ -62,6 +62,8 @@ def phone_examples(region: str) -> PhoneExamples:
         number = phonenumbers.example_number_for_type(in_region, PhoneNumberType.MOBILE)
         if number is None:  # a region phonenumbers does not know: fall back to the US
             number = phonenumbers.example_number_for_type("US", PhoneNumberType.MOBILE)
+        if number is None:
+            raise LookupError("phonenumbers has no example US mobile number")
         return number
 
     return PhoneExamples(
@@ -99,7 +101,10 @@ class AddChannelForm(forms.Form):
         return phone_examples(settings.PHONE_DEFAULT_REGION)
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        # Form.clean returns cleaned_data itself (typed Optional only because a subclass may
+        # return None to keep it), so this is the dict the checks below read and amend.
+        cleaned = self.cleaned_data
         channel_type, address = cleaned.get("channel_type"), cleaned.get("address")
         if not channel_type or not address:
             return cleaned

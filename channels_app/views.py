@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.session import canvas_login_required
+from accounts.session import HtmxRequest, PortalRequest, canvas_login_required
 from canvas.client import CanvasClient
 from canvas.errors import CanvasError, NotAuthenticated, ValidationFailed
 from canvas.records import Channel
@@ -54,8 +54,8 @@ class Scope:
             self.record(services.record_of(action, channel_type, address, exc))
 
 
-def self_scope(request: HttpRequest) -> Scope:
-    user = request.portal_user  # type: ignore[attr-defined]
+def self_scope(request: PortalRequest) -> Scope:
+    user = request.portal_user
     return Scope(
         api_user="self",
         snapshot_key=user.id,
@@ -65,8 +65,8 @@ def self_scope(request: HttpRequest) -> Scope:
     )
 
 
-def client_of(request: HttpRequest) -> CanvasClient:
-    return request.canvas  # type: ignore[attr-defined]
+def client_of(request: PortalRequest) -> CanvasClient:
+    return request.canvas
 
 
 def page_context(
@@ -126,7 +126,7 @@ def alert_fragment(request: HttpRequest, message: str) -> HttpResponse:
 
 
 def failure_response(
-    request: HttpRequest,
+    request: HtmxRequest,
     scope: Scope,
     exc: CanvasError,
     *,
@@ -152,7 +152,7 @@ def failure_response(
 
 
 def _changed(
-    request: HttpRequest,
+    request: HtmxRequest,
     scope: Scope,
     channels: list[Channel],
     *,
@@ -176,7 +176,7 @@ def _changed(
     return redirect(scope.page_url)
 
 
-def refused_on_page(request: HttpRequest, scope: Scope, refusal: limits.Refusal) -> HttpResponse:
+def refused_on_page(request: HtmxRequest, scope: Scope, refusal: limits.Refusal) -> HttpResponse:
     """A change the abuse limit refused before Canvas was asked: the sentence where failures go,
     and the forms as the user filled them."""
     if request.htmx:
@@ -192,7 +192,9 @@ def refused_on_page(request: HttpRequest, scope: Scope, refusal: limits.Refusal)
     )
 
 
-def _refused(request: HttpRequest, refusal: limits.Refusal, *args: Any, **kw: Any) -> HttpResponse:
+def _refused(
+    request: PortalRequest, refusal: limits.Refusal, *args: Any, **kw: Any
+) -> HttpResponse:
     return refused_on_page(request, self_scope(request), refusal)
 
 
@@ -203,7 +205,7 @@ limit_changes = limited(limits.CHANGES, respond=_refused)
 # --- page ---------------------------------------------------------------------------------------
 
 
-def show_channels(request: HttpRequest, scope: Scope) -> HttpResponse:
+def show_channels(request: PortalRequest, scope: Scope) -> HttpResponse:
     snapshot = ChannelSnapshot(request.session, scope.snapshot_key)
     try:
         channels = services.channel_list(client=client_of(request), user_id=scope.api_user)
@@ -220,14 +222,14 @@ def show_channels(request: HttpRequest, scope: Scope) -> HttpResponse:
 
 @require_http_methods(["GET"])
 @canvas_login_required
-def channels_page(request: HttpRequest) -> HttpResponse:
+def channels_page(request: PortalRequest) -> HttpResponse:
     return show_channels(request, self_scope(request))
 
 
 # --- add ----------------------------------------------------------------------------------------
 
 
-def add_channel(request: HttpRequest, scope: Scope) -> HttpResponse:
+def add_channel(request: PortalRequest, scope: Scope) -> HttpResponse:
     form = AddChannelForm(request.POST)
     snapshot = ChannelSnapshot(request.session, scope.snapshot_key)
     if form.is_valid():
@@ -290,14 +292,14 @@ def added_message(channel: Channel, *, skip_requested: bool = False) -> str:
 @require_POST
 @canvas_login_required
 @limit_changes
-def channel_add_view(request: HttpRequest) -> HttpResponse:
+def channel_add_view(request: PortalRequest) -> HttpResponse:
     return add_channel(request, self_scope(request))
 
 
 # --- remove -------------------------------------------------------------------------------------
 
 
-def _channel_or_gone(request: HttpRequest, scope: Scope, channel_id: int) -> Channel | None:
+def _channel_or_gone(request: PortalRequest, scope: Scope, channel_id: int) -> Channel | None:
     """The channel from the last list shown, asking Canvas only if that list is missing."""
     snapshot = ChannelSnapshot(request.session, scope.snapshot_key)
     if snapshot.get() is None:
@@ -305,7 +307,7 @@ def _channel_or_gone(request: HttpRequest, scope: Scope, channel_id: int) -> Cha
     return snapshot.find(channel_id)
 
 
-def _already_gone(request: HttpRequest, scope: Scope) -> HttpResponse:
+def _already_gone(request: HtmxRequest, scope: Scope) -> HttpResponse:
     channels = _known_channels(request, scope) or []
     return _changed(
         request,
@@ -317,7 +319,7 @@ def _already_gone(request: HttpRequest, scope: Scope) -> HttpResponse:
 
 
 def _channel_or_answer(
-    request: HttpRequest, scope: Scope, channel_id: int
+    request: PortalRequest, scope: Scope, channel_id: int
 ) -> Channel | HttpResponse:
     """The channel to act on, or the answer to give when it cannot be had."""
     try:
@@ -329,7 +331,7 @@ def _channel_or_answer(
     return _already_gone(request, scope) if channel is None else channel
 
 
-def confirm_remove(request: HttpRequest, scope: Scope, channel_id: int) -> HttpResponse:
+def confirm_remove(request: PortalRequest, scope: Scope, channel_id: int) -> HttpResponse:
     channel = _channel_or_answer(request, scope, channel_id)
     if isinstance(channel, HttpResponse):
         return channel
@@ -347,7 +349,7 @@ def confirm_remove(request: HttpRequest, scope: Scope, channel_id: int) -> HttpR
     return render(request, "channels/remove.html", context)
 
 
-def remove_channel(request: HttpRequest, scope: Scope, channel_id: int) -> HttpResponse:
+def remove_channel(request: PortalRequest, scope: Scope, channel_id: int) -> HttpResponse:
     snapshot = ChannelSnapshot(request.session, scope.snapshot_key)
     before = snapshot.get() or []
     known = snapshot.find(channel_id)
@@ -376,7 +378,7 @@ def remove_channel(request: HttpRequest, scope: Scope, channel_id: int) -> HttpR
 @require_http_methods(["GET", "POST"])
 @canvas_login_required
 @limit_changes
-def channel_remove_view(request: HttpRequest, channel_id: int) -> HttpResponse:
+def channel_remove_view(request: PortalRequest, channel_id: int) -> HttpResponse:
     scope = self_scope(request)
     if request.method == "GET":
         return confirm_remove(request, scope, channel_id)
@@ -386,7 +388,7 @@ def channel_remove_view(request: HttpRequest, channel_id: int) -> HttpResponse:
 # --- resend confirmation ------------------------------------------------------------------------
 
 
-def resend_confirmation(request: HttpRequest, scope: Scope, channel_id: int) -> HttpResponse:
+def resend_confirmation(request: PortalRequest, scope: Scope, channel_id: int) -> HttpResponse:
     """Remove and re-add an unconfirmed email or SMS address so Canvas sends a new link.
 
     Checked twice on the server, never trusting that the page showed the button: against the
@@ -452,13 +454,13 @@ def not_resendable_message(channel: Channel) -> str:
     return f"Canvas cannot send a confirmation to {channel.address}, so nothing was changed."
 
 
-def _resend_refused(request: HttpRequest, scope: Scope, channel: Channel) -> HttpResponse:
+def _resend_refused(request: HtmxRequest, scope: Scope, channel: Channel) -> HttpResponse:
     scope.note("resend", channel.type, channel.address, services.NotResendable(channel))
     return _resend_answer(request, scope, not_resendable_message(channel), status=409)
 
 
 def _resend_answer(
-    request: HttpRequest,
+    request: HtmxRequest,
     scope: Scope,
     message: str,
     *,
@@ -476,7 +478,7 @@ def _resend_answer(
 @require_POST
 @canvas_login_required
 @limit_changes
-def channel_resend_view(request: HttpRequest, channel_id: int) -> HttpResponse:
+def channel_resend_view(request: PortalRequest, channel_id: int) -> HttpResponse:
     return resend_confirmation(request, self_scope(request), channel_id)
 
 
@@ -486,7 +488,7 @@ def channel_resend_view(request: HttpRequest, channel_id: int) -> HttpResponse:
 @require_POST
 @canvas_login_required
 @limit_changes
-def push_unregister_view(request: HttpRequest) -> HttpResponse:
+def push_unregister_view(request: PortalRequest) -> HttpResponse:
     scope = self_scope(request)
     form = PushTokenForm(request.POST)
     if form.is_valid():

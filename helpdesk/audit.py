@@ -19,6 +19,7 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
+from accounts.session import PortalRequest
 from channels_app.services import ActionRecord
 from helpdesk.models import AuditEntry
 from portal.client_ip import client_ip
@@ -50,6 +51,8 @@ def request_id_of(request: HttpRequest) -> str:
     existing = getattr(request, "request_id", None) or getattr(request, "_audit_request_id", None)
     if not existing:
         existing = uuid4().hex
+        # Kept on the request object so it lives exactly as long as the request; HttpRequest
+        # declares no such attribute, hence the ignore.
         request._audit_request_id = existing  # type: ignore[attr-defined]
     return str(existing)[:64]
 
@@ -81,9 +84,9 @@ def write(
     )
 
 
-def write_read(*, request: HttpRequest, action: str, filters: dict[str, str]) -> AuditEntry:
+def write_read(*, request: PortalRequest, action: str, filters: dict[str, str]) -> AuditEntry:
     """Record that the signed-in staff member read or exported the log, with the filters."""
-    user = request.portal_user  # type: ignore[attr-defined]
+    user = request.portal_user
     described = ", ".join(f"{name}={value}" for name, value in filters.items() if value)
     return AuditEntry.objects.create(
         actor_canvas_id=user.id,

@@ -18,6 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.sessions.backends.base import SessionBase
 
+from accounts.session import PortalRequest
 from canvas.client import PER_PAGE, CanvasClient, Response, TokenSource
 from canvas.errors import (
     Forbidden,
@@ -47,6 +48,12 @@ class StaffStatus:
     # honours the permission from Site Admin, so the add reads back what really happened.
     can_skip_confirmation: bool
     checked_at: float
+
+
+class StaffRequest(PortalRequest):
+    """A request behind the help desk's `staff_required`: the staff answer it let in on."""
+
+    staff: StaffStatus
 
 
 def cached_status(

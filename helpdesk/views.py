@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from functools import wraps
-from typing import Any
+from typing import Any, Concatenate
 
 from django import forms
 from django.contrib import messages as flash
@@ -18,13 +18,13 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.core.validators import validate_email
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.session import canvas_login_required
+from accounts.session import HtmxRequest, PortalRequest, canvas_login_required
 from accounts.tokens import StoredToken
 from canvas.errors import (
     CanvasError,
@@ -43,7 +43,7 @@ from channels_app.snapshot import ChannelSnapshot
 from helpdesk import audit
 from helpdesk import staff as helpdesk
 from helpdesk.models import AuditEntry
-from helpdesk.staff import StaffStatus
+from helpdesk.staff import StaffRequest, StaffStatus
 from portal import limits
 from portal.limited import limited
 from portal.views.errors import permission_denied, problem_page
@@ -54,23 +54,23 @@ TARGETS_KEY = "helpdesk_targets"
 # session stays small however many users a staff member opens in a day.
 MAX_CACHED_TARGETS = 20
 
-View = Callable[..., HttpResponse]
-
 
 # --- who may use these pages --------------------------------------------------------------------
 
 
-def staff_required(view: View) -> View:
+def staff_required[**P, T: HttpResponseBase](
+    view: Callable[Concatenate[StaffRequest, P], T],
+) -> Callable[Concatenate[HtmxRequest, P], T | HttpResponse]:
     """Signed in and help-desk staff; everyone else gets the one plain 403 page."""
 
     @wraps(view)
-    def check(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        user = request.portal_user  # type: ignore[attr-defined]
+    def check(request: StaffRequest, *args: P.args, **kwargs: P.kwargs) -> T | HttpResponse:
+        user = request.portal_user
         # Every Canvas call of a help-desk request goes through this client, so a 401/403
         # drops the stored staff answer (the admin role may just have been taken away).
-        request.canvas = helpdesk.StaffClient(StoredToken(user.id), request.session)  # type: ignore[attr-defined]
+        request.canvas = helpdesk.StaffClient(StoredToken(user.id), request.session)
         try:
-            status = helpdesk.staff_status(request.session, request.canvas, user.id)  # type: ignore[attr-defined]
+            status = helpdesk.staff_status(request.session, request.canvas, user.id)
         except NotAuthenticated:
             raise
         except CanvasError:
@@ -85,7 +85,7 @@ def staff_required(view: View) -> View:
             )
         if not status.is_staff:
             return permission_denied(request)
-        request.staff = status  # type: ignore[attr-defined]
+        request.staff = status
         return view(request, *args, **kwargs)
 
     return canvas_login_required(check)
@@ -115,7 +115,7 @@ class HelpdeskScope(channels.Scope):
     staff: StaffStatus | None = None
 
 
-def _load_target(request: HttpRequest, user_id: int, *, fresh: bool) -> Target:
+def _load_target(request: PortalRequest, user_id: int, *, fresh: bool) -> Target:
     cached = dict(request.session.get(TARGETS_KEY, {}))
     stored = cached.get(str(user_id))
     if not fresh and isinstance(stored, dict):
@@ -123,7 +123,7 @@ def _load_target(request: HttpRequest, user_id: int, *, fresh: bool) -> Target:
             return Target(**stored)
         except TypeError:
             pass  # an older shape: ask Canvas again
-    user = request.canvas.get_user(user_id)  # type: ignore[attr-defined]
+    user = request.canvas.get_user(user_id)
     target = Target(user.id, user.name, user.login_id, user.sis_user_id)
     cached.pop(str(user_id), None)
     cached[str(user_id)] = asdict(target)
@@ -131,12 +131,16 @@ def _load_target(request: HttpRequest, user_id: int, *, fresh: bool) -> Target:
     return target
 
 
-def with_target(view: View) -> View:
+def with_target[**P, T: HttpResponseBase](
+    view: Callable[Concatenate[StaffRequest, Target, P], T],
+) -> Callable[Concatenate[StaffRequest, int, P], T | HttpResponse]:
     """Give the view the user being helped: from Canvas on a page view, else from the session."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, user_id: int, *args: Any, **kwargs: Any) -> HttpResponse:
-        fresh = request.method == "GET" and not request.htmx  # type: ignore[attr-defined]
+    def wrapper(
+        request: StaffRequest, user_id: int, *args: P.args, **kwargs: P.kwargs
+    ) -> T | HttpResponse:
+        fresh = request.method == "GET" and not request.htmx
         try:
             target = _load_target(request, user_id, fresh=fresh)
         except NotFound:
@@ -162,7 +166,7 @@ class AuditTrail:
     (read back from the list after the add), since a written row can never be amended.
     """
 
-    def __init__(self, request: HttpRequest, target: Target) -> None:
+    def __init__(self, request: PortalRequest, target: Target) -> None:
         self.request = request
         self.target = target
         self.skip_requested = request.POST.get("skip_confirmation") == "on"
@@ -184,7 +188,7 @@ class AuditTrail:
         self._rows.append((services.record_of(action, kind, address, exc), detail))
 
     def write(self) -> None:
-        user = self.request.portal_user  # type: ignore[attr-defined]
+        user = self.request.portal_user
         for record, detail in self._rows:
             audit.write(
                 request=self.request,
@@ -212,7 +216,7 @@ class AuditTrail:
 
 
 @contextmanager
-def audited(request: HttpRequest, target: Target) -> Iterator[AuditTrail]:
+def audited(request: PortalRequest, target: Target) -> Iterator[AuditTrail]:
     trail = AuditTrail(request, target)
     try:
         yield trail
@@ -221,7 +225,7 @@ def audited(request: HttpRequest, target: Target) -> Iterator[AuditTrail]:
         trail.write()
 
 
-def target_scope(request: HttpRequest, target: Target, trail: AuditTrail | None) -> HelpdeskScope:
+def target_scope(request: StaffRequest, target: Target, trail: AuditTrail | None) -> HelpdeskScope:
     page = reverse("helpdesk_user", args=[target.id])
     return HelpdeskScope(
         api_user=target.id,
@@ -236,12 +240,12 @@ def target_scope(request: HttpRequest, target: Target, trail: AuditTrail | None)
         record=trail,
         template="helpdesk/user.html",
         target=target,
-        staff=request.staff,  # type: ignore[attr-defined]
+        staff=request.staff,
     )
 
 
 def _refused(
-    request: HttpRequest, refusal: limits.Refusal, target: Target, *args: Any, **kw: Any
+    request: StaffRequest, refusal: limits.Refusal, target: Target, *args: Any, **kw: Any
 ) -> HttpResponse:
     return channels.refused_on_page(request, target_scope(request, target, None), refusal)
 
@@ -256,12 +260,12 @@ limit_staff_changes = limited(limits.HELPDESK_CHANGES, respond=_refused)
 
 @require_GET
 @staff_required
-def search(request: HttpRequest) -> HttpResponse:
+def search(request: StaffRequest) -> HttpResponse:
     query = request.GET.get("q", "")[:255]
     result, alert = None, ""
     if query.strip():
         try:
-            result = helpdesk.find_users(request.canvas, query)  # type: ignore[attr-defined]
+            result = helpdesk.find_users(request.canvas, query)
         except NotAuthenticated:
             raise
         except CanvasError as exc:
@@ -283,7 +287,7 @@ def search(request: HttpRequest) -> HttpResponse:
 @require_GET
 @staff_required
 @with_target
-def user_page(request: HttpRequest, target: Target) -> HttpResponse:
+def user_page(request: StaffRequest, target: Target) -> HttpResponse:
     return channels.show_channels(request, target_scope(request, target, None))
 
 
@@ -291,7 +295,7 @@ def user_page(request: HttpRequest, target: Target) -> HttpResponse:
 @staff_required
 @with_target
 @limit_staff_changes
-def user_add(request: HttpRequest, target: Target) -> HttpResponse:
+def user_add(request: StaffRequest, target: Target) -> HttpResponse:
     with audited(request, target) as trail:
         return channels.add_channel(request, target_scope(request, target, trail))
 
@@ -300,7 +304,7 @@ def user_add(request: HttpRequest, target: Target) -> HttpResponse:
 @staff_required
 @with_target
 @limit_staff_changes
-def user_remove(request: HttpRequest, target: Target, channel_id: int) -> HttpResponse:
+def user_remove(request: StaffRequest, target: Target, channel_id: int) -> HttpResponse:
     if request.method == "GET":
         return channels.confirm_remove(request, target_scope(request, target, None), channel_id)
     with audited(request, target) as trail:
@@ -311,7 +315,7 @@ def user_remove(request: HttpRequest, target: Target, channel_id: int) -> HttpRe
 @staff_required
 @with_target
 @limit_staff_changes
-def user_resend(request: HttpRequest, target: Target, channel_id: int) -> HttpResponse:
+def user_resend(request: StaffRequest, target: Target, channel_id: int) -> HttpResponse:
     with audited(request, target) as trail:
         return channels.resend_confirmation(
             request, target_scope(request, target, trail), channel_id
@@ -341,10 +345,12 @@ class ReplaceEmailForm(forms.Form):
     def __init__(self, *args: Any, emails: list[Channel], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.emails = {channel.id: channel for channel in emails}
+        # django-stubs type `fields` as plain Field, which has no `choices`; this one is the
+        # TypedChoiceField declared above, hence the ignore.
         self.fields["old_channel_id"].choices = [(c.id, c.address) for c in emails]  # type: ignore[attr-defined]
 
     def clean_new_address(self) -> str:
-        address = self.cleaned_data["new_address"]
+        address: str = self.cleaned_data["new_address"]
         try:
             validate_email(address)
         except ValidationError as exc:
@@ -378,7 +384,9 @@ def _replace_page(
     return render(request, "helpdesk/replace.html", context, status=status)
 
 
-def _replace_refused(request: HttpRequest, refusal: limits.Refusal, target: Target) -> HttpResponse:
+def _replace_refused(
+    request: StaffRequest, refusal: limits.Refusal, target: Target
+) -> HttpResponse:
     """The replace form again, as typed, with the refusal (nothing was sent to Canvas)."""
     known = ChannelSnapshot(request.session, target.id).get() or []
     form = ReplaceEmailForm(request.POST, emails=[c for c in known if c.type == "email"])
@@ -390,12 +398,12 @@ def _replace_refused(request: HttpRequest, refusal: limits.Refusal, target: Targ
 @staff_required
 @with_target
 @limited(limits.HELPDESK_CHANGES, respond=_replace_refused)
-def replace_email(request: HttpRequest, target: Target) -> HttpResponse:
+def replace_email(request: StaffRequest, target: Target) -> HttpResponse:
     scope = target_scope(request, target, None)
     snapshot = ChannelSnapshot(request.session, target.id)
     if request.method == "GET" or snapshot.get() is None:
         try:
-            snapshot.replace(services.channel_list(client=request.canvas, user_id=target.id))  # type: ignore[attr-defined]
+            snapshot.replace(services.channel_list(client=request.canvas, user_id=target.id))
         except NotAuthenticated:
             raise
         except CanvasError as exc:
@@ -411,7 +419,7 @@ def replace_email(request: HttpRequest, target: Target) -> HttpResponse:
 
 
 def _replace(
-    request: HttpRequest, scope: HelpdeskScope, form: ReplaceEmailForm, trail: AuditTrail
+    request: PortalRequest, scope: HelpdeskScope, form: ReplaceEmailForm, trail: AuditTrail
 ) -> HttpResponse:
     old: Channel = form.cleaned_data["old"]
     new: str = form.cleaned_data["new_address"]
@@ -420,7 +428,7 @@ def _replace(
     replacing, replaced_by = f"replacing {old.address}", f"replaced by {new}"
     try:
         result = services.channel_replace(
-            client=request.canvas,  # type: ignore[attr-defined]
+            client=request.canvas,
             user_id=scope.api_user,
             old=old,
             new_address=new,
@@ -512,7 +520,7 @@ def half_done_message(scope: HelpdeskScope, exc: services.ReplaceIncomplete) -> 
 
 
 def _recorded_read(
-    request: HttpRequest, action: str
+    request: PortalRequest, action: str
 ) -> tuple[audit.AuditFilterForm, QuerySet[AuditEntry]]:
     """The filtered rows as they stood when this request came, after recording the reading
     itself (so the page or file never lists its own row, and counts do not shift under it)."""
@@ -524,7 +532,7 @@ def _recorded_read(
 
 @require_GET
 @staff_required
-def audit_log(request: HttpRequest) -> HttpResponse:
+def audit_log(request: StaffRequest) -> HttpResponse:
     form, rows = _recorded_read(request, audit.READ_PAGE)
     page = Paginator(rows, AUDIT_PER_PAGE).get_page(request.GET.get("page"))
     keep = request.GET.copy()
@@ -540,7 +548,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @staff_required
-def audit_csv(request: HttpRequest) -> StreamingHttpResponse | HttpResponse:
+def audit_csv(request: StaffRequest) -> StreamingHttpResponse | HttpResponse:
     _form, rows = _recorded_read(request, audit.READ_CSV)
     lines = audit.csv_lines(rows.iterator(chunk_size=2000))
     response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")

@@ -6,14 +6,14 @@ it ignore the attribute; browsers that do keep the cookie for the portal-inside-
 even when they block other third-party cookies.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from http.cookies import Morsel
 
 from django.http import HttpRequest, HttpResponse
 
 
 class _PartitionedMorsel(Morsel[str]):
-    def OutputString(self, attrs: list[str] | None = None) -> str:
+    def OutputString(self, attrs: Container[str] | None = None) -> str:
         return super().OutputString(attrs) + "; Partitioned"
 
 

@@ -22,6 +22,9 @@ from django.utils.timezone import now
 
 
 class AtomicDatabaseCache(DatabaseCache):
+    # The cache table's name, set by DatabaseCache.__init__ (django-stubs leave it out).
+    _table: str
+
     def incr(self, key: Any, delta: int = 1, version: int | None = None) -> Any:
         key = self.make_and_validate_key(key, version=version)
         db = router.db_for_write(self.cache_model_class)
@@ -56,4 +59,4 @@ class AtomicDatabaseCache(DatabaseCache):
         )
         for converter in converters:
             expires = converter(expires, expression, connection)
-        return expires < now()
+        return bool(expires < now())

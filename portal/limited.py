@@ -8,14 +8,13 @@ alert region (portal.js swaps retargeted error answers). Views that hold a form 
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, Concatenate, Protocol
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 
 from portal import limits
 from portal.views.errors import problem_page
 
-View = Callable[..., HttpResponse]
 # Called with the request, the refusal and the view's own arguments.
 Respond = Callable[..., HttpResponse]
 
@@ -28,20 +27,31 @@ def refusal_page(
     )
 
 
+class Limiter(Protocol):
+    """What `limited(...)` returns: a decorator that keeps the view's own request type and
+    arguments, so it stacks under `canvas_login_required` and the help desk's decorators."""
+
+    def __call__[R: HttpRequest, **P, T: HttpResponseBase](
+        self, view: Callable[Concatenate[R, P], T], /
+    ) -> Callable[Concatenate[R, P], T | HttpResponse]: ...
+
+
 def limited(
     limit: limits.Limit,
     respond: Respond = refusal_page,
     *,
     only_if: Callable[[], bool] = lambda: True,
-) -> Callable[[View], View]:
+) -> Limiter:
     """Count each request to the view against `limit`, while `only_if()` holds (an endpoint that
     is switched off answers 404 at no cost, so it is not worth a database write)."""
 
-    def decorate(view: View) -> View:
+    def decorate[R: HttpRequest, **P, T: HttpResponseBase](
+        view: Callable[Concatenate[R, P], T],
+    ) -> Callable[Concatenate[R, P], T | HttpResponse]:
         view_name = f"{view.__module__}.{view.__qualname__}"
 
         @wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapper(request: R, *args: P.args, **kwargs: P.kwargs) -> T | HttpResponse:
             refusal = limits.check(request, limit, view_name=view_name) if only_if() else None
             if refusal is None:
                 return view(request, *args, **kwargs)

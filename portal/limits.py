@@ -16,6 +16,8 @@ from django.http import HttpRequest
 from django_ratelimit import ALL, UNSAFE
 from django_ratelimit.core import get_usage
 
+from accounts.session import signed_in_user
+
 
 def client_ip(request: HttpRequest) -> str:
     """The address the request came from.
@@ -39,7 +41,7 @@ def by_address(request: HttpRequest) -> str:
 
 def by_user(request: HttpRequest) -> str:
     """The signed-in Canvas user (set by canvas_login_required), whoever they act for."""
-    return f"user:{request.portal_user.id}"  # type: ignore[attr-defined]
+    return f"user:{signed_in_user(request).id}"
 
 
 @dataclass(frozen=True)
@@ -57,7 +59,8 @@ class Limit:
 
     @property
     def rate(self) -> str:
-        return getattr(settings, self.rate_setting)
+        rate: str = getattr(settings, self.rate_setting)
+        return rate
 
 
 CHANGES = Limit(

@@ -39,6 +39,8 @@ class RequestIdMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request_id = inbound_or_new_id(request.headers.get(HEADER))
+        # Read back by the audit log (helpdesk/audit.py) to tie its rows to these log lines;
+        # HttpRequest declares no such attribute, hence the ignore.
         request.request_id = request_id  # type: ignore[attr-defined]
         request.META[ENVIRON_REQUEST_ID] = request_id
         id_token = request_id_var.set(request_id)

@@ -148,3 +148,14 @@ def test_seed_none_has_only_the_root_account():
         admin = bare.create_user(name="Root Admin", login_id="root", role="admin")
         accounts = Api(bare.base_url, bare.token_for(admin["id"])).get("accounts").json()
         assert accounts[0]["name"] == "Demo University"
+
+
+@pytest.mark.parametrize("user_id", [None, "ada", [1], {"id": 1}, "1.5"])
+def test_a_control_field_that_is_not_a_whole_number_is_refused_with_400(emu, user_id):
+    with pytest.raises(EmulatorError, match="400"):
+        emu.control("POST", "tokens", {"user_id": user_id})
+
+
+@pytest.mark.parametrize("user_id", [ADA, str(ADA), float(ADA)])
+def test_a_control_field_may_be_a_number_or_a_numeric_string(emu, user_id):
+    assert emu.control("POST", "tokens", {"user_id": user_id})["access_token"]

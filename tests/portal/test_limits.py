@@ -8,10 +8,11 @@ from datetime import timedelta
 import pytest
 from django.core import checks
 from django.core.cache import cache
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.utils import timezone
 
-from portal.limits import try_again
+from accounts.session import PortalUser
+from portal.limits import by_user, try_again
 from portal.models import CacheEntry
 from tests.conftest import DEMO_ADMIN, DEMO_STUDENT, sign_in
 
@@ -235,3 +236,11 @@ def test_ratelimit_system_checks_accept_the_shared_cache_and_refuse_a_per_proces
     assert ratelimit_check_ids() == []
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     assert "django_ratelimit.E003" in ratelimit_check_ids()
+
+
+def test_the_per_user_key_counts_the_signed_in_user_and_refuses_a_request_without_one() -> None:
+    request = RequestFactory().post("/channels/add/")
+    with pytest.raises(RuntimeError, match="canvas_login_required"):
+        by_user(request)
+    request.portal_user = PortalUser(id=7, name="Ada")  # what canvas_login_required sets
+    assert by_user(request) == "user:7"

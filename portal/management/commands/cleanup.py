@@ -77,7 +77,8 @@ class Command(BaseCommand):
                 store.clear_expired()
             return "all"
         expired = store.get_model_class().objects.filter(expire_date__lt=timezone.now())
-        return expired.count() if dry_run else expired.delete()[0]
+        removed: int = expired.count() if dry_run else expired.delete()[0]
+        return removed
 
 
 def _expired_lti_launches(*, dry_run: bool) -> int:
