@@ -11,9 +11,10 @@ from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
+from canvas_emulator.demo_users import DEMO_ADMIN, DEMO_STUDENT
 from portal.limits import try_again
 from portal.models import CacheEntry
-from tests.conftest import DEMO_ADMIN, DEMO_STUDENT, sign_in
+from tests.support.canvas import sign_in
 
 pytestmark = pytest.mark.django_db
 

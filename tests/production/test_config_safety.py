@@ -7,7 +7,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
-from .environment import manage, production_env
+from harness.portal import manage, production_env
 
 LTI_ENV = {
     "LTI_ISSUER": "https://canvas.instructure.com",
