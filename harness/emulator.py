@@ -16,7 +16,7 @@ import threading
 import urllib.error
 import urllib.request
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from .processes import REPO_ROOT, Child
 
@@ -114,54 +114,60 @@ class EmulatorProcess(Child):
             raise EmulatorError(f"{method} {path} -> {err.code}: {detail}") from err
         return jsonlib.loads(body) if body else None
 
+    def _record(self, method: str, path: str, json: Any = None) -> dict[str, Any]:
+        return cast(dict[str, Any], self.control(method, path, json))
+
+    def _records(self, method: str, path: str, json: Any = None) -> list[dict[str, Any]]:
+        return cast(list[dict[str, Any]], self.control(method, path, json))
+
     def reset(self) -> Any:
         return self.control("POST", "reset")
 
     def users(self) -> list[dict[str, Any]]:
-        return self.control("GET", "users")
+        return self._records("GET", "users")
 
     def create_user(self, **fields: Any) -> dict[str, Any]:
-        return self.control("POST", "users", fields)
+        return self._record("POST", "users", fields)
 
     def set_permissions(self, user_id: int, permissions: list[str]) -> dict[str, Any]:
         """Change an admin's account rights; `[]` takes the admin role away."""
-        return self.control("POST", f"users/{user_id}/permissions", {"permissions": permissions})
+        return self._record("POST", f"users/{user_id}/permissions", {"permissions": permissions})
 
     def token_for(self, user_id: int, developer_key_id: int | None = None) -> str:
         body: dict[str, Any] = {"user_id": user_id}
         if developer_key_id is not None:
             body["developer_key_id"] = developer_key_id
-        return self.control("POST", "tokens", body)["access_token"]
+        return str(self.control("POST", "tokens", body)["access_token"])
 
     def login_session(self, user_id: int) -> dict[str, Any]:
-        return self.control("POST", "session", {"user_id": user_id})
+        return self._record("POST", "session", {"user_id": user_id})
 
     def developer_keys(self) -> list[dict[str, Any]]:
-        return self.control("GET", "developer_keys")
+        return self._records("GET", "developer_keys")
 
     def create_developer_key(self, **fields: Any) -> dict[str, Any]:
-        return self.control("POST", "developer_keys", fields)
+        return self._record("POST", "developer_keys", fields)
 
     def settings(self, **fields: Any) -> dict[str, Any]:
-        return self.control("POST", "settings", fields)
+        return self._record("POST", "settings", fields)
 
     def faults(self, **fields: Any) -> dict[str, Any]:
-        return self.control("POST", "faults", fields)
+        return self._record("POST", "faults", fields)
 
     def confirm_channel(self, channel_id: int) -> dict[str, Any]:
-        return self.control("POST", f"channels/{channel_id}/confirm")
+        return self._record("POST", f"channels/{channel_id}/confirm")
 
     def bounce_channel(self, channel_id: int, count: int = 1) -> dict[str, Any]:
-        return self.control("POST", f"channels/{channel_id}/bounce", {"count": count})
+        return self._record("POST", f"channels/{channel_id}/bounce", {"count": count})
 
     def channels(self, user_id: int) -> list[dict[str, Any]]:
-        return self.control("GET", f"channels?user_id={user_id}")
+        return self._records("GET", f"channels?user_id={user_id}")
 
     def channel_messages(self, channel_id: int) -> list[dict[str, Any]]:
-        return self.control("GET", f"channels/{channel_id}/messages")
+        return self._records("GET", f"channels/{channel_id}/messages")
 
     def requests_log(self) -> list[dict[str, Any]]:
-        return self.control("GET", "requests")
+        return self._records("GET", "requests")
 
     def clear_requests(self) -> None:
         self.control("DELETE", "requests")
@@ -169,7 +175,7 @@ class EmulatorProcess(Child):
     def tokens(self, user_id: int | None = None) -> list[dict[str, Any]]:
         """Every issued token with its `status`: live, expired, hard_expired or revoked."""
         query = "" if user_id is None else f"?user_id={user_id}"
-        return self.control("GET", f"tokens{query}")
+        return self._records("GET", f"tokens{query}")
 
     def expire_token(self, token: str) -> Any:
         return self.control("POST", f"tokens/{token}/expire")
