@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from .state import ADMIN_PERMISSIONS, GLOBAL_ID_BASE, ROOT_ACCOUNT_ID, Account, DeveloperKey, State
+from .demo_users import ADA, BEN, HANA, THEO, DemoUser
+from .state import GLOBAL_ID_BASE, ROOT_ACCOUNT_ID, Account, DeveloperKey, State
 
 SEEDS = ("none", "demo")
 DEFAULT_PORTAL_URL = "http://127.0.0.1:8000"
@@ -39,32 +40,34 @@ def apply_seed(
         return _demo(state, portal_url)
 
 
+def _add(state: State, user: DemoUser) -> int:
+    """The user, with the five admin permissions when `role` is admin (State.add_user)."""
+    return state.add_user(
+        name=user.name,
+        login_id=user.login_id,
+        sis_user_id=user.sis_user_id,
+        role=user.role,
+        user_id=user.id,
+    ).id
+
+
 def _demo(state: State, portal_url: str) -> DeveloperKey:
-    ada = state.add_user(name="Ada Lovelace", login_id="ada", sis_user_id="S1001", user_id=1)
-    state.add_channel(ada.id, "ada.lovelace@demo.example.edu", "email", "active")
-    state.add_channel(ada.id, "ada@personal.example.com", "email", "unconfirmed")
-    push = state.add_channel(ada.id, "push", "push", "active")
+    ada = _add(state, ADA)
+    state.add_channel(ada, "ada.lovelace@demo.example.edu", "email", "active")
+    state.add_channel(ada, "ada@personal.example.com", "email", "unconfirmed")
+    push = state.add_channel(ada, "push", "push", "active")
     push.push_tokens.append("demo-device-token")
 
-    ben = state.add_user(name="Ben Okafor", login_id="ben", sis_user_id="S1002", user_id=2)
-    bouncing = state.add_channel(ben.id, "ben.okafor@demo.example.edu", "email", "active")
+    ben = _add(state, BEN)
+    bouncing = state.add_channel(ben, "ben.okafor@demo.example.edu", "email", "active")
     bouncing.bounce_count = 3
-    state.add_channel(ben.id, "+15555550123", "sms", "unconfirmed")
+    state.add_channel(ben, "+15555550123", "sms", "unconfirmed")
 
-    helpdesk = state.add_user(
-        name="Hana Helpdesk",
-        login_id="helpdesk",
-        sis_user_id="STAFF01",
-        role="admin",
-        permissions=ADMIN_PERMISSIONS,
-        user_id=3,
-    )
-    state.add_channel(helpdesk.id, "hana.helpdesk@demo.example.edu", "email", "active")
+    hana = _add(state, HANA)
+    state.add_channel(hana, "hana.helpdesk@demo.example.edu", "email", "active")
 
-    teacher = state.add_user(
-        name="Theo Teacher", login_id="teacher", sis_user_id="T2001", role="teacher", user_id=4
-    )
-    state.add_channel(teacher.id, "theo.teacher@demo.example.edu", "email", "active")
+    theo = _add(state, THEO)
+    state.add_channel(theo, "theo.teacher@demo.example.edu", "email", "active")
 
     return state.add_developer_key(
         id=int(DEMO_CLIENT_ID) - GLOBAL_ID_BASE,

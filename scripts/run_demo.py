@@ -1,7 +1,8 @@
 """`make run`: the Canvas emulator and the portal, wired together, on this machine.
 
-Both run as separate processes that meet only over HTTP, exactly as the portal meets a real
-Canvas. Ctrl-C stops both.
+Both run as separate processes (started by the `harness` package, as in the tests and the
+benchmark) that meet only over HTTP, exactly as the portal meets a real Canvas. The portal runs
+under gunicorn with the repo's config and DEBUG on. Ctrl-C stops both.
 
 LTI (docs/lti.md): the portal needs its LTI registration at start-up, and Canvas makes one only
 when the tool's configuration is installed. So the demo fixes the LTI key's client id and
@@ -9,69 +10,99 @@ deployment id up front (as it fixes the API key's), starts the portal with them,
 portal's own /lti/config.json into the emulator, as a Canvas admin would paste it.
 """
 
+from __future__ import annotations
+
 import argparse
-import json
 import os
 import signal
-import subprocess
 import sys
-import threading
-import time
-import urllib.error
-import urllib.request
+from contextlib import ExitStack
 from pathlib import Path
-from typing import IO, Any
+from types import FrameType
 
-ROOT = Path(__file__).resolve().parent.parent
-DEMO_CLIENT_ID = "10000000000001"
-DEMO_CLIENT_SECRET = "demo-client-secret"  # noqa: S105 - the emulator's published demo key
+import requests
+
+# Run as a script, Python puts scripts/ on sys.path, not the repo root.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from canvas_emulator.demo_users import DEMO_USERS, HANA
+from canvas_emulator.seed import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET
+from harness.emulator import EmulatorError, EmulatorProcess
+from harness.portal import GunicornPortal
+from harness.processes import wait_until_one_exits
+
 # Demo-only LTI registration, chosen here and handed to the emulator at install (never real ids).
 DEMO_LTI_CLIENT_ID = "10000000000100"
 DEMO_LTI_DEPLOYMENT_ID = "1:contact-methods-demo"
 
 
-def _forward(stream: IO[str]) -> None:
-    for line in stream:
-        sys.stdout.write(f"[canvas] {line}")
-        sys.stdout.flush()
+def _echo_canvas(line: str) -> None:
+    print(f"[canvas] {line}", flush=True)
 
 
-def _wait_until_up(url: str, seconds: float = 20.0) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=1):  # noqa: S310 - our own local URL
-                return
-        except OSError:
-            time.sleep(0.2)
+def _portal_env(canvas: EmulatorProcess, platform: dict[str, str]) -> dict[str, str]:
+    """The caller's environment (LTI_WINDOW_TARGET passes through, default "_blank") with the
+    demo's Canvas wiring on top. LTI_TOOL_PRIVATE_KEY stays unset: with DJANGO_DEBUG the portal
+    makes a dev-only key once and keeps it in run/."""
+    return {
+        **os.environ,
+        "DJANGO_DEBUG": "true",
+        "PYTHONUNBUFFERED": "1",
+        # One readable line per request in the terminal, unless the caller asks for JSON.
+        "LOG_FORMAT": os.environ.get("LOG_FORMAT", "plain"),
+        "CANVAS_BASE_URL": canvas.base_url,
+        "CANVAS_CLIENT_ID": DEMO_CLIENT_ID,
+        "CANVAS_CLIENT_SECRET": DEMO_CLIENT_SECRET,
+        # The issuer and Canvas's LTI endpoints come from the platform, as an admin reads them.
+        "LTI_ISSUER": platform["issuer"],
+        "LTI_CLIENT_ID": DEMO_LTI_CLIENT_ID,
+        "LTI_DEPLOYMENT_IDS": DEMO_LTI_DEPLOYMENT_ID,
+        "LTI_AUTH_URL": platform["auth_url"],
+        "LTI_JWKS_URL": platform["jwks_url"],
+    }
 
 
-def _json(url: str, body: dict[str, Any] | None = None) -> Any:
-    """GET (or POST ``body`` as JSON to) one of our own local URLs; the decoded JSON answer."""
-    data = None if body is None else json.dumps(body).encode()
-    headers = {"Content-Type": "application/json"}
-    request = urllib.request.Request(url, data=data, headers=headers)  # noqa: S310 - our own URL
-    with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310 - our own URL
-        return json.load(response)
-
-
-def _install_lti_tool(portal_url: str, canvas_url: str) -> str:
+def _install_lti_tool(portal: GunicornPortal, canvas: EmulatorProcess) -> str:
     """Paste the portal's tool configuration into the emulator; its navigation link text."""
-    try:
-        config = _json(f"{portal_url}/lti/config.json")
-        _json(
-            f"{canvas_url}/__emulator__/lti/tools",
-            {
-                "config": config,
-                "client_id": DEMO_LTI_CLIENT_ID,
-                "deployment_id": DEMO_LTI_DEPLOYMENT_ID,
-            },
-        )
-    except urllib.error.HTTPError as err:
-        raise RuntimeError(f"{err.code} {err.read().decode(errors='replace')}") from err
-    except OSError as err:
-        raise RuntimeError(str(err)) from err
+    answer = requests.get(f"{portal.base_url}/lti/config.json", timeout=5)
+    answer.raise_for_status()
+    config = answer.json()
+    canvas.control(
+        "POST",
+        "lti/tools",
+        {
+            "config": config,
+            "client_id": DEMO_LTI_CLIENT_ID,
+            "deployment_id": DEMO_LTI_DEPLOYMENT_ID,
+        },
+    )
     return str(config["title"])
+
+
+def _banner(portal: GunicornPortal, canvas: EmulatorProcess, link_text: str) -> str:
+    window_target = os.environ.get("LTI_WINDOW_TARGET") or "_blank"
+    opens_in = "a new tab" if window_target == "_blank" else "a frame inside Canvas"
+    admin = HANA.name.split()[0]
+    users = "".join(f"    {user.name:<14} - {user.about}\n" for user in DEMO_USERS)
+    return (
+        "\n"
+        f"  Canvas emulator: {canvas.base_url}\n"
+        f"  Portal:          {portal.base_url}/\n"
+        f"  Canvas login:    {canvas.base_url}/login/canvas\n\n"
+        f"  Open {portal.base_url}/ and choose “Sign in with Canvas”.\n"
+        "  On the emulator's Canvas login page pick a demo user:\n"
+        f"{users}\n"
+        "  Inside Canvas (LTI 1.3): log in at the Canvas login page, then open\n"
+        f"    {canvas.base_url}/profile     - Account page: the “{link_text}” link\n"
+        f"    {canvas.base_url}/accounts/1  - admin page ({admin}): "
+        f"the “{link_text} help desk” link\n"
+        f"  The portal opens in {opens_in} (LTI_WINDOW_TARGET=iframe|_blank make run).\n\n"
+        "  Press Ctrl-C to stop both.\n"
+    )
+
+
+def _stop_on_sigterm(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt  # the same clean-up path as Ctrl-C
 
 
 def main() -> int:
@@ -79,107 +110,41 @@ def main() -> int:
     parser.add_argument("--portal-port", type=int, default=8000)
     parser.add_argument("--emulator-port", type=int, default=8001)
     args = parser.parse_args()
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
     portal_url = f"http://127.0.0.1:{args.portal_port}"
-    canvas_url = f"http://127.0.0.1:{args.emulator_port}"
-
-    emulator = subprocess.Popen(  # noqa: S603
-        [
-            sys.executable,
-            "-m",
-            "canvas_emulator",
-            "--port",
-            str(args.emulator_port),
-            "--seed",
-            "demo",
-            "--portal-url",
-            portal_url,
-        ],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert emulator.stdout is not None
-    first = emulator.stdout.readline().strip()
-    if not first.startswith("Canvas emulator listening"):
-        emulator.kill()
-        print(f"The Canvas emulator did not start: {first!r}", file=sys.stderr)
-        return 1
-    # Keep the emulator's pipe drained (a full pipe would block it) and show its start-up lines.
-    threading.Thread(target=_forward, args=(emulator.stdout,), daemon=True).start()
-    # The issuer and Canvas's LTI endpoints come from the platform itself, as an admin reads them.
     try:
-        platform = _json(f"{canvas_url}/__emulator__/lti/platform")
-    except OSError as err:
-        emulator.kill()
-        print(f"The Canvas emulator did not answer: {err}", file=sys.stderr)
-        return 1
-    env = {
-        **os.environ,
-        "DJANGO_DEBUG": "true",
-        "CANVAS_BASE_URL": canvas_url,
-        "CANVAS_CLIENT_ID": DEMO_CLIENT_ID,
-        "CANVAS_CLIENT_SECRET": DEMO_CLIENT_SECRET,
-        "LTI_ISSUER": platform["issuer"],
-        "LTI_CLIENT_ID": DEMO_LTI_CLIENT_ID,
-        "LTI_DEPLOYMENT_IDS": DEMO_LTI_DEPLOYMENT_ID,
-        "LTI_AUTH_URL": platform["auth_url"],
-        "LTI_JWKS_URL": platform["jwks_url"],
-        # LTI_TOOL_PRIVATE_KEY stays unset: with DJANGO_DEBUG the portal makes a dev-only key once.
-        # LTI_WINDOW_TARGET passes through from the caller's environment (default "_blank").
-    }
-    window_target = env.get("LTI_WINDOW_TARGET") or "_blank"
-    portal = subprocess.Popen(  # noqa: S603
-        [sys.executable, "manage.py", "runserver", f"127.0.0.1:{args.portal_port}", "--noreload"],
-        cwd=ROOT,
-        env=env,
-    )
-    _wait_until_up(f"{portal_url}/healthz")
-    try:
-        link_text = _install_lti_tool(portal_url, canvas_url)
-    except RuntimeError as err:
-        print(f"Could not install the portal's LTI tool in Canvas: {err}", file=sys.stderr)
-        for process in (portal, emulator):
-            process.terminate()
-            process.wait(timeout=5)
-        return 1
-    opens_in = "a new tab" if window_target == "_blank" else "a frame inside Canvas"
-    print(
-        "\n"
-        f"  Canvas emulator: {canvas_url}\n"
-        f"  Portal:          {portal_url}/\n"
-        f"  Canvas login:    {canvas_url}/login/canvas\n\n"
-        f"  Open {portal_url}/ and choose “Sign in with Canvas”.\n"
-        "  On the emulator's Canvas login page pick a demo user:\n"
-        "    Ada Lovelace   - student (three contact methods, one unconfirmed)\n"
-        "    Ben Okafor     - student whose email bounces\n"
-        "    Hana Helpdesk  - help-desk admin\n"
-        "    Theo Teacher   - teacher without admin rights\n\n"
-        "  Inside Canvas (LTI 1.3): log in at the Canvas login page, then open\n"
-        f"    {canvas_url}/profile     - Account page: the “{link_text}” link\n"
-        f"    {canvas_url}/accounts/1  - admin page (Hana): the “{link_text} help desk” link\n"
-        f"  The portal opens in {opens_in} (LTI_WINDOW_TARGET=iframe|_blank make run).\n\n"
-        "  Press Ctrl-C to stop both.\n",
-        flush=True,
-    )
-
-    def stop(*_: object) -> None:
-        for process in (portal, emulator):
-            if process.poll() is None:
-                process.terminate()
-
-    signal.signal(signal.SIGTERM, stop)
-    try:
-        while portal.poll() is None and emulator.poll() is None:
-            time.sleep(0.5)
+        with ExitStack() as stack:
+            try:
+                canvas = stack.enter_context(
+                    EmulatorProcess(
+                        "demo", port=args.emulator_port, portal_url=portal_url, echo=_echo_canvas
+                    )
+                )
+                platform = canvas.control("GET", "lti/platform")
+            except (EmulatorError, OSError) as err:
+                print(f"The Canvas emulator did not start: {err}", file=sys.stderr)
+                return 1
+            try:
+                portal = stack.enter_context(
+                    GunicornPortal(
+                        args.portal_port,
+                        _portal_env(canvas, platform),
+                        None,  # gunicorn's lines go straight to the terminal
+                        graceful_timeout=5,
+                    )
+                )
+            except RuntimeError as err:
+                print(f"The portal did not start: {err}", file=sys.stderr)
+                return 1
+            try:
+                link_text = _install_lti_tool(portal, canvas)
+            except (EmulatorError, requests.RequestException, KeyError) as err:
+                print(f"Could not install the portal's LTI tool in Canvas: {err}", file=sys.stderr)
+                return 1
+            print(_banner(portal, canvas, link_text), flush=True)
+            wait_until_one_exits(portal, canvas)
     except KeyboardInterrupt:
         pass
-    finally:
-        stop()
-        for process in (portal, emulator):
-            try:
-                process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                process.kill()
     return 0
 
 

@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, sync_playwright
 
-from tests.conftest import reset_and_connect
-from tests.support.emulator import EmulatorProcess
+from harness.emulator import EmulatorProcess
+from tests.support.canvas import reset_and_connect
 
 from .helpers import BrowserUI, ConsoleGuard
 

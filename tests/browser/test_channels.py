@@ -6,8 +6,8 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts.models import CanvasToken
-from tests.conftest import DEMO_STUDENT
-from tests.support.emulator import EmulatorProcess
+from canvas_emulator.demo_users import DEMO_STUDENT
+from harness.emulator import EmulatorProcess
 
 from .helpers import BrowserUI
 

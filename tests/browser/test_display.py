@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.support.emulator import EmulatorProcess
+from harness.emulator import EmulatorProcess
 
 from .helpers import BrowserUI
 

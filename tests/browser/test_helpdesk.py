@@ -3,10 +3,10 @@ audit entry; axe on every help-desk page state."""
 
 from playwright.sync_api import expect
 
+from canvas_emulator.demo_users import DEMO_BOUNCING
+from harness.emulator import EmulatorProcess
 from helpdesk import audit
 from helpdesk.models import AuditEntry
-from tests.conftest import DEMO_BOUNCING
-from tests.support.emulator import EmulatorProcess
 
 from .helpers import BrowserUI
 

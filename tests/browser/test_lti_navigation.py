@@ -13,8 +13,8 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from playwright.sync_api import expect
 
 from canvas import lti_keys
+from harness.emulator import EmulatorProcess
 from lti.models import LtiIdentity
-from tests.support.emulator import EmulatorProcess
 
 from .helpers import BrowserUI
 

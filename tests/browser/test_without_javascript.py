@@ -4,7 +4,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.support.emulator import EmulatorProcess
+from harness.emulator import EmulatorProcess
 
 from .helpers import BrowserUI
 

@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-# The shared helper is imported as ``tests.support``; make sure the repo root is importable even
+# The harness is a top-level package (``harness``); make sure the repo root is importable even
 # when pytest's rootdir insertion puts tests/ (not the root) on sys.path.
 _REPO_ROOT = str(Path(__file__).resolve().parents[2])
 if _REPO_ROOT not in sys.path:
     sys.path.insert(0, _REPO_ROOT)
 
-from tests.support.emulator import EmulatorProcess  # noqa: E402
+from harness.emulator import EmulatorProcess  # noqa: E402
 
 from .helpers import Api  # noqa: E402
 

@@ -7,11 +7,14 @@ from typing import Any
 
 import requests
 
-# Demo seed users (docs/emulator.md).
-ADA, BEN, HELPDESK, TEACHER = 1, 2, 3, 4
-DEMO_CLIENT_ID = "10000000000001"
-DEMO_SECRET = "demo-client-secret"
-DEMO_REDIRECT = "http://127.0.0.1:8000/oauth/callback/"
+from canvas_emulator.demo_users import DEMO_ADMIN, DEMO_BOUNCING, DEMO_STUDENT, DEMO_TEACHER
+from canvas_emulator.seed import DEFAULT_PORTAL_URL, DEMO_CLIENT_SECRET
+from canvas_emulator.seed import DEMO_CLIENT_ID as DEMO_CLIENT_ID  # the demo developer key
+
+# The demo seed's users (canvas_emulator/demo_users.py) by the short names these tests use.
+ADA, BEN, HELPDESK, TEACHER = DEMO_STUDENT, DEMO_BOUNCING, DEMO_ADMIN, DEMO_TEACHER
+DEMO_SECRET = DEMO_CLIENT_SECRET
+DEMO_REDIRECT = f"{DEFAULT_PORTAL_URL}/oauth/callback/"
 
 UNAUTHORIZED_BODY = {
     "status": "unauthorized",

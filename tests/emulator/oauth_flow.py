@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import requests
 
-from tests.support.emulator import EmulatorProcess
+from harness.emulator import EmulatorProcess
 
 from .helpers import form_token
 

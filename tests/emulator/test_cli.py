@@ -6,7 +6,8 @@ import signal
 import subprocess
 import sys
 
-from tests.support.emulator import REPO_ROOT, EmulatorProcess
+from harness.emulator import EmulatorProcess
+from harness.processes import REPO_ROOT
 
 
 def test_help_explains_every_option():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import requests
 
-from tests.support.emulator import EmulatorError
+from harness.emulator import EmulatorError
 
 from .helpers import ADA, BEN, DEMO_CLIENT_ID, DEMO_REDIRECT, DEMO_SECRET, Api
 
@@ -140,7 +140,7 @@ def test_unknown_control_endpoint_is_404(emu):
 
 
 def test_seed_none_has_only_the_root_account():
-    from tests.support.emulator import EmulatorProcess
+    from harness.emulator import EmulatorProcess
 
     with EmulatorProcess("none") as bare:
         assert bare.users() == []

@@ -13,7 +13,7 @@ import jwt
 import pytest
 import requests
 
-from tests.support.emulator import EmulatorError, EmulatorProcess
+from harness.emulator import EmulatorError, EmulatorProcess
 
 from .helpers import ADA, BEN, HELPDESK
 

@@ -6,8 +6,9 @@ import re
 import pytest
 from django.test import Client
 
-from tests.conftest import DEMO_ADMIN, DEMO_TEACHER, sign_in
-from tests.support.emulator import EmulatorProcess
+from canvas_emulator.demo_users import DEMO_ADMIN, DEMO_TEACHER
+from harness.emulator import EmulatorProcess
+from tests.support.canvas import sign_in
 
 # An admin who may manage logins but not students: Canvas ignores skip_confirmation for them.
 NO_SKIP_PERMISSIONS = [

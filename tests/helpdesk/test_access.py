@@ -14,9 +14,9 @@ import pytest
 import time_machine
 from django.test import Client
 
+from canvas_emulator.demo_users import DEMO_ADMIN, DEMO_BOUNCING, DEMO_STUDENT
 from helpdesk import staff as helpdesk
 from helpdesk.models import AuditEntry
-from tests.conftest import DEMO_ADMIN, DEMO_BOUNCING, DEMO_STUDENT
 from tests.helpdesk.conftest import canvas_calls, text_of
 
 pytestmark = pytest.mark.django_db
@@ -205,7 +205,7 @@ def test_browser_cannot_claim_staff_rights(student, canvas):
 def test_staff_answer_for_one_user_is_not_reused_for_another(admin, canvas):
     assert admin.get("/helpdesk/").status_code == 200
     # Someone else signs in on the same browser without signing out first.
-    from tests.conftest import sign_in
+    from tests.support.canvas import sign_in
 
     sign_in(canvas, admin, DEMO_STUDENT)
     assert admin.get("/helpdesk/").status_code == 403
@@ -215,14 +215,14 @@ def test_admin_without_manage_user_logins_is_not_staff(canvas, db):
     reader = canvas.create_user(
         name="Rita Reports", login_id="rita", role="admin", permissions=["read_roster"]
     )
-    from tests.conftest import sign_in
+    from tests.support.canvas import sign_in
 
     client = sign_in(canvas, Client(), reader["id"])
     assert client.get("/helpdesk/").status_code == 403
 
 
 def test_canvas_down_during_the_check_lets_nobody_in_and_is_not_remembered(canvas, db):
-    from tests.conftest import sign_in
+    from tests.support.canvas import sign_in
 
     client = sign_in(canvas, Client(), DEMO_ADMIN)
     session = client.session

@@ -3,8 +3,8 @@ step fails, the page says exactly where the user stands, and both steps are audi
 
 import pytest
 
+from canvas_emulator.demo_users import DEMO_STUDENT
 from helpdesk.models import AuditEntry
-from tests.conftest import DEMO_STUDENT
 from tests.helpdesk.conftest import canvas_calls, text_of
 
 pytestmark = pytest.mark.django_db

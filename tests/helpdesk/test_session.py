@@ -2,8 +2,8 @@
 
 import pytest
 
+from canvas_emulator.demo_users import DEMO_BOUNCING, DEMO_STUDENT, DEMO_TEACHER
 from channels_app import snapshot
-from tests.conftest import DEMO_BOUNCING, DEMO_STUDENT, DEMO_TEACHER
 from tests.helpdesk.conftest import canvas_calls
 
 pytestmark = pytest.mark.django_db

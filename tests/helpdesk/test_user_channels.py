@@ -3,8 +3,8 @@ audit row for every change attempt, successful or not."""
 
 import pytest
 
+from canvas_emulator.demo_users import DEMO_ADMIN, DEMO_BOUNCING, DEMO_STUDENT
 from helpdesk.models import AuditEntry
-from tests.conftest import DEMO_ADMIN, DEMO_BOUNCING, DEMO_STUDENT
 from tests.helpdesk.conftest import canvas_calls, text_of
 
 pytestmark = pytest.mark.django_db

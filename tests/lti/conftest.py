@@ -21,8 +21,8 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from django.test import Client
 
 from canvas import lti_keys
-from tests.conftest import authorize, canvas_browser
-from tests.support.emulator import EmulatorProcess
+from harness.emulator import EmulatorProcess
+from tests.support.canvas import authorize, canvas_browser
 
 JWKS_PATH = "/api/lti/security/jwks"
 

@@ -8,9 +8,9 @@ import jwt
 from cryptography.hazmat.primitives import serialization
 from django.test import Client
 
-from tests.conftest import sign_in
+from harness.portal import manage, production_env
 from tests.lti.conftest import Lti
-from tests.production.environment import manage, production_env
+from tests.support.canvas import sign_in
 
 LTI_ENV = {
     "LTI_ISSUER": "https://canvas.instructure.com",

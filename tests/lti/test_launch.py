@@ -10,10 +10,11 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 import pytest
 from django.test import Client
 
+from canvas_emulator.demo_users import DEMO_STUDENT, DEMO_TEACHER
 from lti.models import LtiIdentity, LtiLogin
-from tests.conftest import DEMO_STUDENT, DEMO_TEACHER, sign_in
 from tests.lti.conftest import Lti, Started, now
 from tests.lti.storage import stored_characters
+from tests.support.canvas import sign_in
 
 LTI = "https://purl.imsglobal.org/spec/lti/claim/"
 PLACEMENT = "https://www.instructure.com/placement"

@@ -10,16 +10,10 @@ import pytest
 from django.test import Client
 
 from accounts.models import CanvasToken
+from canvas_emulator.demo_users import DEMO_ADMIN, DEMO_BOUNCING, DEMO_STUDENT, DEMO_TEACHER
 from lti.models import LtiIdentity, LtiPendingConnect
-from tests.conftest import (
-    DEMO_ADMIN,
-    DEMO_BOUNCING,
-    DEMO_STUDENT,
-    DEMO_TEACHER,
-    authorize,
-    sign_in,
-)
 from tests.lti.conftest import Lti
+from tests.support.canvas import authorize, sign_in
 
 OAUTH_AUTHORIZE = "/login/oauth2/auth"
 

@@ -23,7 +23,8 @@ from canvas.errors import (
     Unavailable,
     ValidationFailed,
 )
-from tests.conftest import DEMO_ADMIN, DEMO_BOUNCING, DEMO_STUDENT, DEMO_TEACHER, authorize
+from canvas_emulator.demo_users import DEMO_ADMIN, DEMO_BOUNCING, DEMO_STUDENT, DEMO_TEACHER
+from tests.support.canvas import authorize
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,9 @@ from django.test import Client
 
 from canvas.client import CanvasClient, StaticToken
 from canvas.records import Channel
+from canvas_emulator.demo_users import DEMO_STUDENT, DEMO_TEACHER
 from channels_app import services
-from tests.conftest import DEMO_STUDENT, DEMO_TEACHER, sign_in
+from tests.support.canvas import sign_in
 
 pytestmark = pytest.mark.django_db
 

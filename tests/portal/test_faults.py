@@ -18,8 +18,8 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import DEMO_STUDENT
-from tests.production.gunicorn_portal import free_port
+from canvas_emulator.demo_users import DEMO_STUDENT
+from harness.processes import free_port
 
 from .test_channel_views import HTMX, canvas_calls, text_of
 

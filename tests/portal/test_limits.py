@@ -12,9 +12,10 @@ from django.test import Client, RequestFactory
 from django.utils import timezone
 
 from accounts.session import PortalUser
+from canvas_emulator.demo_users import DEMO_ADMIN, DEMO_STUDENT
 from portal.limits import by_user, try_again
 from portal.models import CacheEntry
-from tests.conftest import DEMO_ADMIN, DEMO_STUDENT, sign_in
+from tests.support.canvas import sign_in
 
 pytestmark = pytest.mark.django_db
 

@@ -17,7 +17,8 @@ from django.utils import timezone
 
 from accounts.models import CanvasToken
 from accounts.tokens import StoredToken
-from tests.conftest import DEMO_STUDENT, authorize, canvas_browser, sign_in
+from canvas_emulator.demo_users import DEMO_STUDENT
+from tests.support.canvas import authorize, canvas_browser, sign_in
 
 pytestmark = pytest.mark.django_db
 

@@ -1,13 +1,14 @@
 """Start-up refuses weak or malformed secrets and names them; development says which public
 defaults it runs on; secure cookies carry `__Host-` names. Each case starts `manage.py` in a
-child process with exactly the environment an operator would set (tests/production/environment.py).
+child process with exactly the environment an operator would set (harness/portal.py).
 """
 
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
-from .environment import LTI_ENV, manage, production_env
+from harness.portal import manage, production_env
+from tests.support.lti import LTI_ENV
 
 # Fetches /login/ (it starts a session for the OAuth state) over https, printing the cookies.
 SET_COOKIES = (

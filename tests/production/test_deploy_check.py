@@ -3,7 +3,7 @@ start insecurely."""
 
 import pytest
 
-from .environment import manage, production_env
+from harness.portal import manage, production_env
 
 
 def test_check_deploy_is_clean_under_production_settings() -> None:

@@ -23,10 +23,10 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.support.emulator import EmulatorProcess
+from harness.emulator import EmulatorProcess
+from harness.portal import GunicornPortal, production_env
+from harness.processes import free_port
 
-from .environment import production_env
-from .gunicorn_portal import GunicornPortal, free_port
 from .test_multiprocess import (  # noqa: F401 - fixtures, found by pytest under these names
     SharedDatabase,
     migrated_sqlite,

@@ -7,7 +7,7 @@ from unittest import mock
 import pytest
 from django.test import Client
 
-from tests.support.emulator import EmulatorProcess
+from harness.emulator import EmulatorProcess
 
 pytestmark = pytest.mark.django_db
 

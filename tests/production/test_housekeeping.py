@@ -14,7 +14,8 @@ from django.utils import timezone
 from accounts import crypto
 from accounts.crypto import UnreadableToken
 from accounts.models import CanvasToken
-from tests.conftest import DEMO_BOUNCING, DEMO_STUDENT, sign_in
+from canvas_emulator.demo_users import DEMO_BOUNCING, DEMO_STUDENT
+from tests.support.canvas import sign_in
 
 pytestmark = pytest.mark.django_db
 

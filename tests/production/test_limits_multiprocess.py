@@ -16,11 +16,12 @@ from itertools import cycle
 import pytest
 import requests
 
-from tests.conftest import DEMO_STUDENT
-from tests.support import processes
+from canvas_emulator.demo_users import DEMO_STUDENT
+from harness import processes
+from harness.portal import production_env
+from harness.processes import REPO_ROOT
 
 from . import test_multiprocess as shared
-from .environment import REPO_ROOT, production_env
 from .test_multiprocess import SharedDatabase, sign_in_at
 
 # The two-process fixtures of test_multiprocess.py (gunicorn portals on one shared database).

@@ -12,9 +12,10 @@ from django.conf import settings as django_settings
 from django.test import Client
 
 from accounts.models import CanvasToken
+from canvas_emulator.demo_users import DEMO_STUDENT
+from harness.emulator import EmulatorProcess
 from portal.logging import JsonFormatter, RequestContextFilter
-from tests.conftest import DEMO_STUDENT, authorize
-from tests.support.emulator import EmulatorProcess
+from tests.support.canvas import authorize
 
 
 class Capture(logging.Handler):

@@ -22,11 +22,11 @@ from django.db import connection
 
 from accounts import crypto
 from accounts.models import CanvasToken
-from tests.conftest import DEMO_STUDENT, canvas_browser
-from tests.support.emulator import EmulatorProcess
-
-from .environment import manage, production_env
-from .gunicorn_portal import GunicornPortal, free_port
+from canvas_emulator.demo_users import DEMO_STUDENT
+from harness.emulator import EmulatorProcess
+from harness.portal import GunicornPortal, manage, production_env
+from harness.processes import free_port
+from tests.support.canvas import canvas_browser
 
 CHANNELS_API = "/api/v1/users/self/communication_channels"
 # Committed rows (no wrapping transaction), so the gunicorn children see what the test sees.

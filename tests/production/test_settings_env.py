@@ -3,7 +3,7 @@ the variable, a valid value of each type is read, and an empty value keeps the d
 development LTI key (lti/tool_key.py) is one real RSA key shared by every process.
 
 Each case starts `manage.py` in a child process with exactly the environment an operator would
-set (tests/production/environment.py), as a deployment would start.
+set (harness/portal.py), as a deployment would start.
 """
 
 import json
@@ -17,7 +17,9 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from .environment import LTI_ENV, REPO_ROOT, manage, production_env
+from harness.portal import manage, production_env
+from harness.processes import REPO_ROOT
+from tests.support.lti import LTI_ENV
 
 # Prints the settings the cases below look at, one JSON object.
 PRINT_SETTINGS = (

@@ -1,1 +1,2 @@
-"""Helpers shared by the test tiers (emulator process management)."""
+"""Helpers the test tiers import (fixtures stay in the conftest files); processes come from the
+top-level `harness` package."""
