@@ -90,7 +90,7 @@ def _channel(state: State, req: Request, *, writing: bool) -> Channel:
     target = state.find_user(unquote(req.route["user_id"]), actor)
     if target is None:
         raise HttpError(not_found())
-    rows = [c for c in state.user_channels(target.id)]
+    rows = state.user_channels(target.id)
     if "channel_id" in req.route:
         raw = unquote(req.route["channel_id"])
         channel = next((c for c in rows if raw.isdigit() and c.id == int(raw)), None)
@@ -213,20 +213,21 @@ _SELF_ID = r"/api/v1/users/(?P<user_id>self)/communication_channels/(?P<channel_
 _SELF_ADDRESS = (
     r"/api/v1/users/(?P<user_id>self)/communication_channels/(?P<type>[^/]+)/(?P<address>[^/?]+)"
 )
-# config/routes.rb order (§11.5); the write routes exist only under users/self (§6).
+# config/routes.rb order (§11.5); the write routes exist only under users/self (§6). Names and
+# categories hold no dot, so an optional ``.json`` format suffix stays outside them.
 ROUTES = [
     ("GET", rf"{_BY_ID}/notification_preferences", index),
     ("GET", rf"{_BY_ADDRESS}/notification_preferences", index),
     ("GET", rf"{_BY_ID}/notification_preference_categories", category_index),
-    ("GET", rf"{_BY_ID}/notification_preferences/(?P<notification>[^/]+)", show),
-    ("GET", rf"{_BY_ADDRESS}/notification_preferences/(?P<notification>[^/]+)", show),
-    ("PUT", rf"{_SELF_ID}/notification_preferences/(?P<notification>[^/]+)", update),
-    ("PUT", rf"{_SELF_ADDRESS}/notification_preferences/(?P<notification>[^/]+)", update),
+    ("GET", rf"{_BY_ID}/notification_preferences/(?P<notification>[^/.]+)", show),
+    ("GET", rf"{_BY_ADDRESS}/notification_preferences/(?P<notification>[^/.]+)", show),
+    ("PUT", rf"{_SELF_ID}/notification_preferences/(?P<notification>[^/.]+)", update),
+    ("PUT", rf"{_SELF_ADDRESS}/notification_preferences/(?P<notification>[^/.]+)", update),
     ("PUT", rf"{_SELF_ID}/notification_preferences", update_all),
     ("PUT", rf"{_SELF_ADDRESS}/notification_preferences", update_all),
     (
         "PUT",
-        rf"{_SELF_ID}/notification_preference_categories/(?P<category>[^/]+)",
+        rf"{_SELF_ID}/notification_preference_categories/(?P<category>[^/.]+)",
         update_by_category,
     ),
 ]

@@ -358,3 +358,8 @@ def test_preference_routes_are_scope_checked_like_every_api_route(emu):
     )
     assert denied.status_code == 401
     assert denied.json() == {"errors": [{"message": "Insufficient scopes on access token."}]}
+
+
+def test_a_json_format_suffix_is_not_part_of_the_notification_name(api):
+    url = f"{BASE}/{ADA_EMAIL}/notification_preferences/new_announcement.json"
+    assert api(ADA).get(url).json()["notification_preferences"][0]["frequency"] == "immediately"
