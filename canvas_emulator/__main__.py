@@ -54,6 +54,14 @@ def build_parser() -> argparse.ArgumentParser:
             "<portal-url>/oauth/callback/ (default: %(default)s)"
         ),
     )
+    parser.add_argument(
+        "--deliver-sms",
+        action="store_true",
+        help=(
+            "deliver SMS messages (confirmation codes) as older Canvas could; by default every "
+            "SMS is recorded as cancelled, as current Canvas does"
+        ),
+    )
     return parser
 
 
@@ -65,7 +73,12 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.latency_ms < 0:
         build_parser().error("--latency-ms must be >= 0")
-    app = App(args.seed, portal_url=args.portal_url, latency_ms=args.latency_ms)
+    app = App(
+        args.seed,
+        portal_url=args.portal_url,
+        latency_ms=args.latency_ms,
+        deliver_sms=args.deliver_sms,
+    )
     server = make_server(app, args.host, args.port)
     # The address the socket is bound to, as text (server_address is typed to allow bytes).
     host, port = server.socket.getsockname()[:2]

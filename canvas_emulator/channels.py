@@ -10,6 +10,7 @@ import time
 from typing import Any
 from urllib.parse import unquote
 
+from . import messages
 from .auth import can_manage_user_details, can_read_user, has_permission, unauthorized
 from .links import paginated_response
 from .state import MAX_CCS_PER_USER, Channel, State, User, iso
@@ -27,7 +28,6 @@ from .wire import (
 
 KNOWN_TYPES = {"email", "sms", "push", "slack"}
 PUSH_ADDRESS = "For All Devices"  # i18n string Canvas reports instead of the push token (§1.3)
-CONFIRMATION_LIMIT = 3  # confirmation_limit_reached: confirmation_sent_count > 2 (§1.5)
 CAP_WINDOW_S = 3600  # retired rows created within the last hour still count (§1.5 step 2)
 
 # RFC 2822 addr-spec in the spirit of the email_address_validator gem: local part of atoms or
@@ -123,7 +123,8 @@ def create(state: State, req: Request) -> Response:
                 target.id, address, stored_type, "active" if skip else "unconfirmed"
             )
         if not skip:
-            _send_confirmation(channel)
+            messages.send_confirmation(state, channel, req.base_url)
+        messages.notify_email_added(state, channel)
         return json_response(channel_json(channel))
 
 
@@ -180,21 +181,6 @@ def _validate_new(
     return errors
 
 
-def _send_confirmation(channel: Channel) -> None:
-    """``send_confirmation!``: silently skipped after 3 sends or while bouncing (§1.5)."""
-    if channel.path_type == "push":
-        return
-    if channel.confirmation_sent_count >= CONFIRMATION_LIMIT or channel.bounce_count >= 1:
-        return
-    kind = (
-        "confirm_email_communication_channel"
-        if channel.path_type == "email"
-        else "confirm_sms_communication_channel"
-    )
-    channel.confirmation_sent_count += 1
-    channel.messages.append({"to": channel.path, "type": kind, "sent_at": iso(time.time())})
-
-
 def _create_push(state: State, req: Request, target: User) -> Response:
     """Push channels are keyed on the caller's developer key (§1.5 step 3)."""
     token = req.token
@@ -230,6 +216,7 @@ def destroy(state: State, req: Request) -> Response:
             return not_found()
         if not (can_manage_user_details(actor, target) or _can_edit_own(state, actor, target)):
             return unauthorized(state)
+        messages.notify_email_removed(state, channel)
         channel.workflow_state = "retired"
         return json_response(channel_json(channel))
 

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
-from . import lti, pages
+from . import lti, notifications, pages
 from .channels import channel_json
 from .faults import FaultError
 from .oauth import session_cookie
@@ -237,6 +237,7 @@ def _settings_json(state: State) -> dict[str, Any]:
         "max_communication_channels": account.max_communication_channels,
         "banned_email_domains": list(account.banned_email_domains),
         "unauthorized_status": state.settings.unauthorized_status,
+        "deliver_sms": state.settings.deliver_sms,
     }
 
 
@@ -262,6 +263,10 @@ def update_settings(app: App, req: Request) -> Response:
             if status not in (401, 403):
                 raise ControlError(400, "unauthorized_status must be 401 or 403")
             state.settings.unauthorized_status = status
+        if "deliver_sms" in body:
+            if not isinstance(body["deliver_sms"], bool):
+                raise ControlError(400, "deliver_sms must be true or false")
+            state.settings.deliver_sms = body["deliver_sms"]
         return json_response(_settings_json(state))
 
 
@@ -310,6 +315,13 @@ def channel_messages(app: App, req: Request) -> Response:
     with app.state.lock:
         channel = _channel_or_404(app.state, req.route["id"])
         return json_response([dict(m) for m in channel.messages])
+
+
+def channel_notification_preferences(app: App, req: Request) -> Response:
+    """The policy rows stored for a channel: only those something read or wrote (spec §11.3)."""
+    with app.state.lock:
+        channel = _channel_or_404(app.state, req.route["id"])
+        return json_response(notifications.stored_policies(channel))
 
 
 # -- faults, request log, static ---------------------------------------------------------------
@@ -364,6 +376,7 @@ _ROUTES: list[tuple[str, str, ControlHandler]] = [
     ("POST", r"channels/(?P<id>[^/]+)/confirm", confirm_channel),
     ("POST", r"channels/(?P<id>[^/]+)/bounce", bounce_channel),
     ("GET", r"channels/(?P<id>[^/]+)/messages", channel_messages),
+    ("GET", r"channels/(?P<id>[^/]+)/notification_preferences", channel_notification_preferences),
     ("GET", r"faults", get_faults),
     ("POST", r"faults", set_faults),
     ("GET", r"requests", get_requests),

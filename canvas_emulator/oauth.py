@@ -124,6 +124,10 @@ def _issue_code(state: State, pending: dict[str, Any], user_id: int) -> Response
 def _after_login(state: State, session: Session) -> Response:
     """Logged in with a pending OAuth request: trusted keys skip the confirm page (§3.1 step 9)."""
     pending = session.oauth2
+    if pending is None and session.user_id is not None and session.return_to:
+        # ``redirect_back_or_default``: e.g. the /register/:code link that sent us here (§12.2).
+        back, session.return_to = session.return_to, None
+        return redirect(back)
     if pending is None or session.user_id is None:
         return redirect("/")
     key = state.developer_keys.get(pending["developer_key_id"])
@@ -218,11 +222,17 @@ def _authorize_outcome(
 # -- login page -------------------------------------------------------------------------------
 
 
+def _login_redirect(state: State, req: Request) -> Response:
+    """``/login`` → the Canvas login page, keeping the query (a pre-filled login id)."""
+    return redirect("/login/canvas" + (f"?{req.query_string}" if req.query_string else ""))
+
+
 def login_form(state: State, req: Request) -> Response:
     session, new = ensure_session(state, req)
     with state.lock:
         users = sorted(state.users.values(), key=lambda u: u.id)
-    unique_id = req.str_param("unique_id") or ""
+    # /register/:code sends the owner's login as pseudonym_session[unique_id] (§12.2).
+    unique_id = req.str_param("unique_id") or req.str_param("pseudonym_session", "unique_id") or ""
     page = pages.login_page(users, session.csrf_token, unique_id=unique_id)
     return _with_cookie(html_response(page), session, new)
 
@@ -467,7 +477,7 @@ ROUTES = [
     ("POST", r"/login/oauth2/accept", accept),
     ("POST", r"/login/oauth2/deny", deny),
     ("GET", r"/login/oauth2/deny", deny_get),
-    ("GET", r"/login", lambda state, req: redirect("/login/canvas")),
+    ("GET", r"/login", _login_redirect),
     ("GET", r"/login/canvas", login_form),
     ("POST", r"/login/canvas", login_submit),
     ("GET", r"/", home),

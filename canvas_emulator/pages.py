@@ -173,3 +173,39 @@ def static_file(name: str) -> bytes | None:
         return None
     path = STATIC_DIR / name
     return path.read_bytes() if path.is_file() else None
+
+
+# -- confirmation pages (canvas_emulator/register.py) -------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChannelRow:
+    kind: str  # "Email" or "Text (SMS)"; push rows are not listed, as on Canvas's page
+    address: str
+    confirmed: bool
+
+
+def profile_settings_page(user: User, rows: list[ChannelRow], notice: str | None) -> str:
+    """``/profile/settings``: where Canvas lands after a confirmation, with its flash notice."""
+    flash = f'<p class="ic-flash" role="status">{escape(notice)}</p>' if notice else ""
+    items = "".join(
+        f"<li>{escape(row.kind)}: {escape(row.address)} "
+        + ("(confirmed)" if row.confirmed else "(not confirmed yet)")
+        + "</li>"
+        for row in rows
+    )
+    body = f"""<h1>Settings</h1>
+{flash}
+<p>Logged in as <strong>{escape(user.name)}</strong>.</p>
+<h2>Ways to Contact</h2>
+<ul class="ic-channels">{items or "<li>No contact methods.</li>"}</ul>"""
+    return _page("Settings", body)
+
+
+def confirm_failed_page() -> str:
+    """The ``confirm_failed`` view Canvas shows for a code it cannot use (wording UNVERIFIED)."""
+    return message_page(
+        "Confirmation failed",
+        "This confirmation link is not valid. It may have been mistyped, or the address "
+        "may already be confirmed.",
+    )

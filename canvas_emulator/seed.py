@@ -23,6 +23,13 @@ DEMO_SCOPES = [
     "url:GET|/api/v1/accounts",
     "url:GET|/api/v1/accounts/:account_id/permissions",
     "url:GET|/api/v1/accounts/:account_id/users",
+    # Notification preferences (spec §11.5), id form.
+    "url:GET|/api/v1/users/:user_id/communication_channels/:communication_channel_id/notification_preferences",
+    "url:GET|/api/v1/users/:user_id/communication_channels/:communication_channel_id/notification_preference_categories",
+    "url:GET|/api/v1/users/:user_id/communication_channels/:communication_channel_id/notification_preferences/:notification",
+    "url:PUT|/api/v1/users/self/communication_channels/:communication_channel_id/notification_preferences/:notification",
+    "url:PUT|/api/v1/users/self/communication_channels/:communication_channel_id/notification_preferences",
+    "url:PUT|/api/v1/users/self/communication_channels/:communication_channel_id/notification_preference_categories/:category",
 ]
 
 

@@ -20,7 +20,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from . import channels, control, lti, oauth, users
+from . import channels, control, lti, notifications, oauth, register, users
 from .auth import authenticate_api, token_from_request
 from .faults import Faults
 from .seed import DEFAULT_PORTAL_URL, apply_seed
@@ -60,7 +60,9 @@ class Router:
         return None
 
 
-CANVAS_ROUTES = Router([*channels.ROUTES, *users.ROUTES, *oauth.ROUTES])
+CANVAS_ROUTES = Router(
+    [*channels.ROUTES, *users.ROUTES, *oauth.ROUTES, *notifications.ROUTES, *register.ROUTES]
+)
 # Public, cookie- or form-driven LTI endpoints: never token-authenticated, even under /api/.
 LTI_PREFIX = "/api/lti/"
 
@@ -69,9 +71,15 @@ class App:
     """One emulated Canvas instance: state plus the test-facing switches around it."""
 
     def __init__(
-        self, seed: str = "none", *, portal_url: str = DEFAULT_PORTAL_URL, latency_ms: int = 0
+        self,
+        seed: str = "none",
+        *,
+        portal_url: str = DEFAULT_PORTAL_URL,
+        latency_ms: int = 0,
+        deliver_sms: bool = False,
     ) -> None:
         self.seed = seed
+        self.deliver_sms = deliver_sms  # --deliver-sms; a reset returns to it
         self.portal_url = portal_url
         self.state = State()
         self.faults = Faults(latency_ms)
@@ -86,6 +94,7 @@ class App:
     def reset(self) -> None:
         """Back to the start-up seed: data, tokens, sessions, faults, log and settings."""
         self.demo_key = apply_seed(self.state, self.seed, self.portal_url)
+        self.state.settings.deliver_sms = self.deliver_sms
         self.lti.reset()
         self.faults.reset()
         self.buckets.clear()

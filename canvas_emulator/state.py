@@ -114,6 +114,11 @@ class Channel:
     messages: list[dict[str, Any]] = field(default_factory=list)
     # Push endpoints registered against this channel (NotificationEndpoint tokens, §1.7).
     push_tokens: list[str] = field(default_factory=list)
+    # Set when first needed, kept for the row's life (``set_confirmation_code``, spec §12.1).
+    confirmation_code: str | None = None
+    # Stored NotificationPolicy rows, DB notification name → frequency, in creation order;
+    # created lazily when read or written (spec §11.3, canvas_emulator/notifications.py).
+    notification_policies: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -182,6 +187,9 @@ class Session:
     csrf_token: str
     user_id: int | None = None
     oauth2: dict[str, Any] | None = None
+    # ``session[:return_to]`` and the flash, for /register/:code (spec §12.2).
+    return_to: str | None = None
+    flash: str | None = None
 
 
 @dataclass
@@ -189,6 +197,7 @@ class Settings:
     """Emulator-wide switches that are not Canvas data (control API ``settings``)."""
 
     unauthorized_status: int = 403  # §3.8: current Canvas 403, older/self-hosted 401
+    deliver_sms: bool = False  # §11.3: current Canvas cancels every SMS message
 
 
 class State:

@@ -41,6 +41,9 @@ class Api:
     def post(self, path: str, **kwargs: Any) -> requests.Response:
         return self.session.post(self.url(path), timeout=10, **kwargs)
 
+    def put(self, path: str, **kwargs: Any) -> requests.Response:
+        return self.session.put(self.url(path), timeout=10, **kwargs)
+
     def delete(self, path: str, **kwargs: Any) -> requests.Response:
         return self.session.delete(self.url(path), timeout=10, **kwargs)
 

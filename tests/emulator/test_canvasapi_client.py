@@ -60,3 +60,40 @@ def test_canvasapi_lists_across_pages_creates_and_deletes(emu):
     remaining = [c.address for c in user.get_communication_channels()]
     assert "canvasapi@example.com" not in remaining
     assert len(remaining) == 6
+
+
+def test_canvasapi_reads_and_updates_notification_preferences(emu):
+    canvas = Canvas(emu.base_url, emu.token_for(ADA))
+    [email, *_] = canvas.get_user("self").get_communication_channels()
+
+    preferences = email.get_preferences()
+    by_name = {p["notification"]: p for p in preferences}
+    assert by_name["new_announcement"] == {
+        "frequency": "immediately",
+        "notification": "new_announcement",
+        "category": "announcement",
+    }
+    categories = email.get_preference_categories()
+    assert "discussionentry" in categories and "due_date" in categories
+
+    # canvasapi sends the category straight into the path: the slug the GET gave works for
+    # due_date, and the method's own spelling ("catagory") is canvasapi's.
+    updated = email.update_preferences_by_catagory("due_date", "daily")
+    assert {p["notification"] for p in updated} == {
+        "assignment_created",
+        "assignment_due_date_changed",
+        "assignment_due_date_override_changed",
+        "upcoming_assignment_alert",
+    }
+    assert {p["frequency"] for p in updated} == {"daily"}
+
+    changed = email.update_multiple_preferences(
+        {"new_announcement": {"frequency": "never"}, "submission_graded": {"frequency": "weekly"}}
+    )
+    assert {p["notification"]: p["frequency"] for p in changed} == {
+        "new_announcement": "never",
+        "submission_graded": "weekly",
+    }
+    assert email.get_preference("new_announcement").frequency == "never"
+    after = {p["notification"]: p["frequency"] for p in email.get_preferences()}
+    assert after["assignment_created"] == "daily" and after["submission_graded"] == "weekly"

@@ -104,6 +104,7 @@ def test_settings_partial_update_and_validation(emu):
         "max_communication_channels": 5,
         "banned_email_domains": [],
         "unauthorized_status": 403,
+        "deliver_sms": False,
     }
     with pytest.raises(EmulatorError, match="400"):
         emu.settings(unauthorized_status=500)
