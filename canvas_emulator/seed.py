@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import time
+
+from .bounces import record_bounce
+from .messages_api import record_message
+from .permissions import VIEW_NOTIFICATIONS, VIEW_STATISTICS
 from .state import ADMIN_PERMISSIONS, GLOBAL_ID_BASE, ROOT_ACCOUNT_ID, Account, DeveloperKey, State
 
 SEEDS = ("none", "demo")
@@ -22,7 +27,15 @@ DEMO_SCOPES = [
     "url:GET|/api/v1/accounts",
     "url:GET|/api/v1/accounts/:account_id/permissions",
     "url:GET|/api/v1/accounts/:account_id/users",
+    # Help-desk diagnostics (§13.1, §14): default email, channel reports, messages sent.
+    "url:PUT|/api/v1/users/:id",
+    "url:GET|/api/v1/accounts/:account_id/bounced_communication_channels",
+    "url:GET|/api/v1/accounts/:account_id/unconfirmed_communication_channels",
+    "url:GET|/api/v1/comm_messages",
 ]
+# Why Ben's address bounces (an SES diagnostic code, as `last_bounce_summary` holds one).
+BEN_BOUNCE_REASON = "smtp; 550 5.1.1 The email account that you tried to reach does not exist"
+DAY_S = 86_400
 
 
 def apply_seed(
@@ -48,7 +61,12 @@ def _demo(state: State, portal_url: str) -> DeveloperKey:
 
     ben = state.add_user(name="Ben Okafor", login_id="ben", sis_user_id="S1002", user_id=2)
     bouncing = state.add_channel(ben.id, "ben.okafor@demo.example.edu", "email", "active")
-    bouncing.bounce_count = 3
+    # His latest confirmation came back: the bounced report and comm_messages both show it.
+    now = time.time()
+    bouncing.created_at = now - 30 * DAY_S
+    record_message(bouncing, "confirm_email_communication_channel", at=now - 3 * DAY_S)
+    bouncing.confirmation_sent_count = 1
+    record_bounce(bouncing, count=3, reason=BEN_BOUNCE_REASON, at=now - 3 * DAY_S + 60)
     state.add_channel(ben.id, "+15555550123", "sms", "unconfirmed")
 
     helpdesk = state.add_user(
@@ -56,7 +74,8 @@ def _demo(state: State, portal_url: str) -> DeveloperKey:
         login_id="helpdesk",
         sis_user_id="STAFF01",
         role="admin",
-        permissions=ADMIN_PERMISSIONS,
+        # Hana may also read the channel reports, messages sent and others' preferences.
+        permissions=ADMIN_PERMISSIONS | {VIEW_NOTIFICATIONS, VIEW_STATISTICS},
         user_id=3,
     )
     state.add_channel(helpdesk.id, "hana.helpdesk@demo.example.edu", "email", "active")
@@ -65,6 +84,19 @@ def _demo(state: State, portal_url: str) -> DeveloperKey:
         name="Theo Teacher", login_id="teacher", sis_user_id="T2001", role="teacher", user_id=4
     )
     state.add_channel(teacher.id, "theo.teacher@demo.example.edu", "email", "active")
+
+    # Help desk without the notification rights: the portal hides those panels for her.
+    support = state.add_user(
+        name="Rosa Support",
+        login_id="support",
+        sis_user_id="STAFF02",
+        role="admin",
+        permissions=ADMIN_PERMISSIONS,
+        user_id=5,
+    )
+    state.add_channel(support.id, "rosa.support@demo.example.edu", "email", "active")
+    # "Notifications - view" can be granted to admin roles (§14.1).
+    state.root_account.admins_can_view_notifications = True
 
     return state.add_developer_key(
         id=int(DEMO_CLIENT_ID) - GLOBAL_ID_BASE,

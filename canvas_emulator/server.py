@@ -19,7 +19,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from . import channels, control, lti, oauth, users
+from . import channels, control, lti, messages_api, oauth, reports, user_email, users
 from .auth import authenticate_api, token_from_request
 from .faults import Faults
 from .seed import DEFAULT_PORTAL_URL, apply_seed
@@ -59,7 +59,9 @@ class Router:
         return None
 
 
-CANVAS_ROUTES = Router([*channels.ROUTES, *users.ROUTES, *oauth.ROUTES])
+# Help-desk diagnostics: default email (§13.1), channel reports (§14.1-2), comm_messages (§14.3).
+DIAGNOSTIC_ROUTES = [*user_email.ROUTES, *reports.ROUTES, *messages_api.ROUTES]
+CANVAS_ROUTES = Router([*channels.ROUTES, *users.ROUTES, *oauth.ROUTES, *DIAGNOSTIC_ROUTES])
 # Public, cookie- or form-driven LTI endpoints: never token-authenticated, even under /api/.
 LTI_PREFIX = "/api/lti/"
 

@@ -9,6 +9,8 @@ import requests
 
 # Demo seed users (docs/emulator.md).
 ADA, BEN, HELPDESK, TEACHER = 1, 2, 3, 4
+# Help desk without view_notifications / view_statistics.
+SUPPORT = 5
 DEMO_CLIENT_ID = "10000000000001"
 DEMO_SECRET = "demo-client-secret"
 DEMO_REDIRECT = "http://127.0.0.1:8000/oauth/callback/"
@@ -37,6 +39,9 @@ class Api:
 
     def post(self, path: str, **kwargs: Any) -> requests.Response:
         return self.session.post(self.url(path), timeout=10, **kwargs)
+
+    def put(self, path: str, **kwargs: Any) -> requests.Response:
+        return self.session.put(self.url(path), timeout=10, **kwargs)
 
     def delete(self, path: str, **kwargs: Any) -> requests.Response:
         return self.session.delete(self.url(path), timeout=10, **kwargs)

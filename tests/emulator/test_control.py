@@ -40,6 +40,13 @@ def test_demo_seed_users(emu):
             "sis_user_id": "T2001",
             "role": "teacher",
         },
+        {
+            "id": 5,
+            "name": "Rosa Support",
+            "login_id": "support",
+            "sis_user_id": "STAFF02",
+            "role": "admin",
+        },
     ]
 
 
