@@ -79,7 +79,7 @@ def test_create_user_with_email_and_token(emu):
         name="Cy Student", login_id="cy", sis_user_id="S9", role="student", email="cy@x.edu"
     )
     assert user == {
-        "id": 5,
+        "id": 6,
         "name": "Cy Student",
         "login_id": "cy",
         "sis_user_id": "S9",
@@ -111,6 +111,7 @@ def test_settings_partial_update_and_validation(emu):
         "max_communication_channels": 5,
         "banned_email_domains": [],
         "unauthorized_status": 403,
+        "admins_can_view_notifications": True,
     }
     with pytest.raises(EmulatorError, match="400"):
         emu.settings(unauthorized_status=500)
@@ -155,3 +156,32 @@ def test_seed_none_has_only_the_root_account():
         admin = bare.create_user(name="Root Admin", login_id="root", role="admin")
         accounts = Api(bare.base_url, bare.token_for(admin["id"])).get("accounts").json()
         assert accounts[0]["name"] == "Demo University"
+
+
+def test_a_bounce_can_carry_its_reason_and_date(emu):
+    ada_school = emu.channels(ADA)[0]["id"]
+    row = emu.control(
+        "POST",
+        f"channels/{ada_school}/bounce",
+        {"reason": "smtp; 552 mailbox full", "bounced_at": "2025-03-01T10:00:00+00:00"},
+    )
+    assert row["bounce_count"] == 1
+    assert row["last_bounce_at"] == "2025-03-01T10:00:00Z"
+    assert row["last_bounce_summary"] == "smtp; 552 mailbox full"
+
+
+def test_a_bounce_with_an_unreadable_date_is_refused(emu):
+    ada_school = emu.channels(ADA)[0]["id"]
+    with pytest.raises(EmulatorError, match="bounced_at must be an ISO-8601 time"):
+        emu.control("POST", f"channels/{ada_school}/bounce", {"bounced_at": "last Tuesday"})
+    assert emu.channels(ADA)[0]["bounce_count"] == 0
+
+
+def test_the_demo_seed_bounce_and_notification_setting(emu):
+    ben_email = emu.channels(BEN)[0]
+    assert ben_email["last_bounce_summary"].startswith("smtp; 550 5.1.1")
+    assert ben_email["last_bounce_at"] is not None
+    assert emu.settings()["admins_can_view_notifications"] is True
+    assert (
+        emu.settings(admins_can_view_notifications=False)["admins_can_view_notifications"] is False
+    )
