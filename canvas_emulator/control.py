@@ -14,10 +14,12 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
 from . import lti, notifications, pages
+from .bounces import record_bounce
 from .channels import channel_json
 from .faults import FaultError
 from .oauth import session_cookie
-from .state import ADMIN_PERMISSIONS, Channel, State
+from .state import ADMIN_PERMISSIONS, Channel, State, iso
+from .timeparse import parse_time
 from .wire import Request, Response, json_response
 
 if TYPE_CHECKING:
@@ -64,6 +66,8 @@ def _full_channel(channel: Channel) -> dict[str, Any]:
         "path": channel.path,
         "bounce_count": channel.bounce_count,
         "confirmation_sent_count": channel.confirmation_sent_count,
+        "last_bounce_at": iso(channel.last_bounce_at) if channel.last_bounce_at else None,
+        "last_bounce_summary": channel.last_bounce_summary,
     }
 
 
@@ -238,6 +242,7 @@ def _settings_json(state: State) -> dict[str, Any]:
         "banned_email_domains": list(account.banned_email_domains),
         "unauthorized_status": state.settings.unauthorized_status,
         "deliver_sms": state.settings.deliver_sms,
+        "admins_can_view_notifications": account.admins_can_view_notifications,
     }
 
 
@@ -258,6 +263,8 @@ def update_settings(app: App, req: Request) -> Response:
             account.max_communication_channels = None if limit is None else int(limit)
         if "banned_email_domains" in body:
             account.banned_email_domains = [str(d) for d in body["banned_email_domains"] or []]
+        if "admins_can_view_notifications" in body:
+            account.admins_can_view_notifications = bool(body["admins_can_view_notifications"])
         if "unauthorized_status" in body:
             status = int(body["unauthorized_status"])
             if status not in (401, 403):
@@ -302,11 +309,18 @@ def confirm_channel(app: App, req: Request) -> Response:
 
 
 def bounce_channel(app: App, req: Request) -> Response:
+    """A bounce notice arrives: optional ``count``, ``reason`` and ``bounced_at`` (ISO-8601)."""
     body = req.params
+    raw_at = body.get("bounced_at")
+    bounced_at = None if raw_at is None else parse_time(str(raw_at))
+    if raw_at is not None and bounced_at is None:
+        raise ControlError(400, "bounced_at must be an ISO-8601 time")
+    reason = body.get("reason")
     with app.state.lock:
         channel = _channel_or_404(app.state, req.route["id"])
-        channel.bounce_count = (
-            _int_field(body, "count") if "count" in body else channel.bounce_count + 1
+        count = _int_field(body, "count") if "count" in body else None
+        record_bounce(
+            channel, count=count, reason=None if reason is None else str(reason), at=bounced_at
         )
         return json_response(_full_channel(channel))
 

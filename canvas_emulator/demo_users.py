@@ -29,10 +29,19 @@ HANA: Final = DemoUser(3, "Hana Helpdesk", "helpdesk", "STAFF01", "admin", "help
 THEO: Final = DemoUser(
     4, "Theo Teacher", "teacher", "T2001", "teacher", "teacher without admin rights"
 )
-DEMO_USERS: Final = (ADA, BEN, HANA, THEO)
+ROSA: Final = DemoUser(
+    5,
+    "Rosa Support",
+    "support",
+    "STAFF02",
+    "admin",
+    "help desk without the notification rights (the delivery panel says what is missing)",
+)
+DEMO_USERS: Final = (ADA, BEN, HANA, THEO, ROSA)
 
 # Their ids by the part each plays in a test.
 DEMO_STUDENT: Final = ADA.id  # active email, unconfirmed email, push
 DEMO_BOUNCING: Final = BEN.id  # an email Canvas counts bounces for, an unconfirmed SMS
 DEMO_ADMIN: Final = HANA.id  # account admin on account 1: the help desk
 DEMO_TEACHER: Final = THEO.id  # no admin rights
+DEMO_SUPPORT: Final = ROSA.id  # help desk without view_notifications / view_statistics

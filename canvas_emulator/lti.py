@@ -375,7 +375,8 @@ class Platform:
                 "product_family_code": "canvas",
             },
             LTI_CLAIM + "launch_presentation": {
-                "document_target": "window" if config.get("windowTarget") else "iframe",
+                # Always "iframe", even for windowTarget "_blank" placements (§8).
+                "document_target": "iframe",
                 "locale": user.locale or "en",
             },
             PLACEMENT_CLAIM: placement,

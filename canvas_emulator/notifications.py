@@ -12,19 +12,11 @@ from typing import Any
 from urllib.parse import unquote
 
 from . import notification_catalog as catalog
-from .auth import has_permission, unauthorized
+from .auth import unauthorized
 from .notification_catalog import FREQUENCIES, Notification
-from .state import Channel, State, User
+from .permissions import can_read_preferences
+from .state import Channel, State
 from .wire import HttpError, Request, Response, generic_error, json_response, not_found
-
-
-def can_read_preferences(actor: User, target: User) -> bool:
-    """Reading: the user themself, or ``:view_statistics`` on the user (§11.4 step 3).
-
-    The one place that decides who may read another user's preferences.
-    """
-    return actor.id == target.id or has_permission(actor, "view_statistics")
-
 
 # -- policy rows -------------------------------------------------------------------------------
 
@@ -101,7 +93,7 @@ def _channel(state: State, req: Request, *, writing: bool) -> Channel:
         )
     if channel is None:
         raise HttpError(not_found())
-    allowed = actor.id == target.id if writing else can_read_preferences(actor, target)
+    allowed = actor.id == target.id if writing else can_read_preferences(state, actor, target)
     if not allowed:
         raise HttpError(unauthorized(state))
     return channel

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from .demo_users import ADA, BEN, HANA, THEO, DemoUser
-from .state import GLOBAL_ID_BASE, ROOT_ACCOUNT_ID, Account, DeveloperKey, State
+import time
+
+from .bounces import record_bounce
+from .demo_users import ADA, BEN, HANA, ROSA, THEO, DemoUser
+from .messages_api import record_message
+from .permissions import VIEW_NOTIFICATIONS, VIEW_STATISTICS
+from .state import ADMIN_PERMISSIONS, GLOBAL_ID_BASE, ROOT_ACCOUNT_ID, Account, DeveloperKey, State
 
 SEEDS = ("none", "demo")
 DEFAULT_PORTAL_URL = "http://127.0.0.1:8000"
@@ -30,7 +35,15 @@ DEMO_SCOPES = [
     "url:PUT|/api/v1/users/self/communication_channels/:communication_channel_id/notification_preferences/:notification",
     "url:PUT|/api/v1/users/self/communication_channels/:communication_channel_id/notification_preferences",
     "url:PUT|/api/v1/users/self/communication_channels/:communication_channel_id/notification_preference_categories/:category",
+    # Help-desk diagnostics (§13.1, §14): default email, channel reports, messages sent.
+    "url:PUT|/api/v1/users/:id",
+    "url:GET|/api/v1/accounts/:account_id/bounced_communication_channels",
+    "url:GET|/api/v1/accounts/:account_id/unconfirmed_communication_channels",
+    "url:GET|/api/v1/comm_messages",
 ]
+# Why Ben's address bounces (an SES diagnostic code, as `last_bounce_summary` holds one).
+BEN_BOUNCE_REASON = "smtp; 550 5.1.1 The email account that you tried to reach does not exist"
+DAY_S = 86_400
 
 
 def apply_seed(
@@ -47,13 +60,14 @@ def apply_seed(
         return _demo(state, portal_url)
 
 
-def _add(state: State, user: DemoUser) -> int:
-    """The user, with the five admin permissions when `role` is admin (State.add_user)."""
+def _add(state: State, user: DemoUser, extra: frozenset[str] = frozenset()) -> int:
+    """The user, with the five admin permissions (plus `extra`) when `role` is admin."""
     return state.add_user(
         name=user.name,
         login_id=user.login_id,
         sis_user_id=user.sis_user_id,
         role=user.role,
+        permissions=(ADMIN_PERMISSIONS | extra) if user.role == "admin" else None,
         user_id=user.id,
     ).id
 
@@ -67,14 +81,26 @@ def _demo(state: State, portal_url: str) -> DeveloperKey:
 
     ben = _add(state, BEN)
     bouncing = state.add_channel(ben, "ben.okafor@demo.example.edu", "email", "active")
-    bouncing.bounce_count = 3
+    # His latest confirmation came back: the bounced report and comm_messages both show it.
+    now = time.time()
+    bouncing.created_at = now - 30 * DAY_S
+    record_message(bouncing, "confirm_email_communication_channel", at=now - 3 * DAY_S)
+    bouncing.confirmation_sent_count = 1
+    record_bounce(bouncing, count=3, reason=BEN_BOUNCE_REASON, at=now - 3 * DAY_S + 60)
     state.add_channel(ben, "+15555550123", "sms", "unconfirmed")
 
-    hana = _add(state, HANA)
+    # Hana may also read the channel reports, messages sent and others' preferences.
+    hana = _add(state, HANA, extra=frozenset({VIEW_NOTIFICATIONS, VIEW_STATISTICS}))
     state.add_channel(hana, "hana.helpdesk@demo.example.edu", "email", "active")
 
     theo = _add(state, THEO)
     state.add_channel(theo, "theo.teacher@demo.example.edu", "email", "active")
+
+    # Help desk without the notification rights: the portal hides those panels for her.
+    rosa = _add(state, ROSA)
+    state.add_channel(rosa, "rosa.support@demo.example.edu", "email", "active")
+    # "Notifications - view" can be granted to admin roles (§14.1).
+    state.root_account.admins_can_view_notifications = True
 
     return state.add_developer_key(
         id=int(DEMO_CLIENT_ID) - GLOBAL_ID_BASE,

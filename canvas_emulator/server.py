@@ -20,7 +20,18 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from . import channels, control, lti, notifications, oauth, register, users
+from . import (
+    channels,
+    control,
+    lti,
+    messages_api,
+    notifications,
+    oauth,
+    register,
+    reports,
+    user_email,
+    users,
+)
 from .auth import authenticate_api, token_from_request
 from .faults import Faults
 from .seed import DEFAULT_PORTAL_URL, apply_seed
@@ -60,8 +71,17 @@ class Router:
         return None
 
 
+# Help-desk diagnostics: default email (§13.1), channel reports (§14.1-2), comm_messages (§14.3).
+DIAGNOSTIC_ROUTES = [*user_email.ROUTES, *reports.ROUTES, *messages_api.ROUTES]
 CANVAS_ROUTES = Router(
-    [*channels.ROUTES, *users.ROUTES, *oauth.ROUTES, *notifications.ROUTES, *register.ROUTES]
+    [
+        *channels.ROUTES,
+        *users.ROUTES,
+        *oauth.ROUTES,
+        *notifications.ROUTES,
+        *register.ROUTES,
+        *DIAGNOSTIC_ROUTES,
+    ]
 )
 # Public, cookie- or form-driven LTI endpoints: never token-authenticated, even under /api/.
 LTI_PREFIX = "/api/lti/"

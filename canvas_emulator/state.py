@@ -55,6 +55,8 @@ class Account:
     users_can_edit_comm_channels: bool = True
     max_communication_channels: int | None = None
     banned_email_domains: list[str] = field(default_factory=list)
+    # Root-account setting that lets admin roles hold "Notifications - view" (spec §14.1).
+    admins_can_view_notifications: bool = False
 
 
 @dataclass
@@ -111,6 +113,9 @@ class Channel:
     created_at: float
     bounce_count: int = 0
     confirmation_sent_count: int = 0
+    # Set by a mail bounce (control API); read by the bounced-channel report (spec §14.1).
+    last_bounce_at: float | None = None
+    last_bounce_summary: str | None = None
     messages: list[dict[str, Any]] = field(default_factory=list)
     # Push endpoints registered against this channel (NotificationEndpoint tokens, §1.7).
     push_tokens: list[str] = field(default_factory=list)

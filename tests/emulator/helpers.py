@@ -7,12 +7,20 @@ from typing import Any
 
 import requests
 
-from canvas_emulator.demo_users import DEMO_ADMIN, DEMO_BOUNCING, DEMO_STUDENT, DEMO_TEACHER
+from canvas_emulator.demo_users import (
+    DEMO_ADMIN,
+    DEMO_BOUNCING,
+    DEMO_STUDENT,
+    DEMO_SUPPORT,
+    DEMO_TEACHER,
+)
 from canvas_emulator.seed import DEFAULT_PORTAL_URL, DEMO_CLIENT_SECRET
 from canvas_emulator.seed import DEMO_CLIENT_ID as DEMO_CLIENT_ID  # the demo developer key
 
 # The demo seed's users (canvas_emulator/demo_users.py) by the short names these tests use.
 ADA, BEN, HELPDESK, TEACHER = DEMO_STUDENT, DEMO_BOUNCING, DEMO_ADMIN, DEMO_TEACHER
+# Help desk without view_notifications / view_statistics.
+SUPPORT = DEMO_SUPPORT
 DEMO_SECRET = DEMO_CLIENT_SECRET
 DEMO_REDIRECT = f"{DEFAULT_PORTAL_URL}/oauth/callback/"
 

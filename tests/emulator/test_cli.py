@@ -5,6 +5,7 @@ from __future__ import annotations
 import signal
 import subprocess
 import sys
+import time
 
 from harness.emulator import EmulatorProcess
 from harness.processes import REPO_ROOT
@@ -24,11 +25,17 @@ def test_help_explains_every_option():
     assert "0 picks a free port" in result.stdout
 
 
-def test_first_line_names_the_url_and_demo_key_details_follow(emu):
-    assert emu.output[0] == f"Canvas emulator listening on {emu.base_url}"
-    assert emu.base_url.startswith("http://127.0.0.1:")
-    text = "\n".join(emu.output)
-    assert "10000000000001" in text and "demo-client-secret" in text
+def test_first_line_names_the_url_and_demo_key_details_follow():
+    # A fresh process: the shared one's output buffer keeps only the last 500 lines, and the
+    # request log lines of earlier tests push the first line out of it.
+    with EmulatorProcess("demo") as emu:
+        assert emu.output[0] == f"Canvas emulator listening on {emu.base_url}"
+        assert emu.base_url.startswith("http://127.0.0.1:")
+        deadline = time.monotonic() + 10  # the key lines are read by a background thread
+        while "redirect_uri" not in "\n".join(emu.output) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        text = "\n".join(emu.output)
+        assert "10000000000001" in text and "demo-client-secret" in text
     assert "http://127.0.0.1:8000/oauth/callback/" in text
 
 

@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import requests
 
-from tests.support.emulator import EmulatorProcess
+from harness.emulator import EmulatorProcess
 
 from .helpers import ADA, BEN, form_token
 from .test_pages import _check

@@ -40,6 +40,13 @@ def test_demo_seed_users(emu):
             "sis_user_id": "T2001",
             "role": "teacher",
         },
+        {
+            "id": 5,
+            "name": "Rosa Support",
+            "login_id": "support",
+            "sis_user_id": "STAFF02",
+            "role": "admin",
+        },
     ]
 
 
@@ -72,7 +79,7 @@ def test_create_user_with_email_and_token(emu):
         name="Cy Student", login_id="cy", sis_user_id="S9", role="student", email="cy@x.edu"
     )
     assert user == {
-        "id": 5,
+        "id": 6,
         "name": "Cy Student",
         "login_id": "cy",
         "sis_user_id": "S9",
@@ -105,6 +112,7 @@ def test_settings_partial_update_and_validation(emu):
         "banned_email_domains": [],
         "unauthorized_status": 403,
         "deliver_sms": False,
+        "admins_can_view_notifications": True,
     }
     with pytest.raises(EmulatorError, match="400"):
         emu.settings(unauthorized_status=500)
@@ -160,3 +168,32 @@ def test_a_control_field_that_is_not_a_whole_number_is_refused_with_400(emu, use
 @pytest.mark.parametrize("user_id", [ADA, str(ADA), float(ADA)])
 def test_a_control_field_may_be_a_number_or_a_numeric_string(emu, user_id):
     assert emu.control("POST", "tokens", {"user_id": user_id})["access_token"]
+
+
+def test_a_bounce_can_carry_its_reason_and_date(emu):
+    ada_school = emu.channels(ADA)[0]["id"]
+    row = emu.control(
+        "POST",
+        f"channels/{ada_school}/bounce",
+        {"reason": "smtp; 552 mailbox full", "bounced_at": "2025-03-01T10:00:00+00:00"},
+    )
+    assert row["bounce_count"] == 1
+    assert row["last_bounce_at"] == "2025-03-01T10:00:00Z"
+    assert row["last_bounce_summary"] == "smtp; 552 mailbox full"
+
+
+def test_a_bounce_with_an_unreadable_date_is_refused(emu):
+    ada_school = emu.channels(ADA)[0]["id"]
+    with pytest.raises(EmulatorError, match="bounced_at must be an ISO-8601 time"):
+        emu.control("POST", f"channels/{ada_school}/bounce", {"bounced_at": "last Tuesday"})
+    assert emu.channels(ADA)[0]["bounce_count"] == 0
+
+
+def test_the_demo_seed_bounce_and_notification_setting(emu):
+    ben_email = emu.channels(BEN)[0]
+    assert ben_email["last_bounce_summary"].startswith("smtp; 550 5.1.1")
+    assert ben_email["last_bounce_at"] is not None
+    assert emu.settings()["admins_can_view_notifications"] is True
+    assert (
+        emu.settings(admins_can_view_notifications=False)["admins_can_view_notifications"] is False
+    )

@@ -12,6 +12,7 @@ from .helpers import (
     DEMO_SECRET,
     HELPDESK,
     NOT_FOUND_BODY,
+    SUPPORT,
     TEACHER,
     UNAUTHORIZED_BODY,
     Api,
@@ -298,7 +299,7 @@ def test_retired_or_unknown_channels_are_404(api):
     )
 
 
-@pytest.mark.parametrize("reader", [BEN, TEACHER, HELPDESK])
+@pytest.mark.parametrize("reader", [BEN, TEACHER, SUPPORT])
 def test_another_users_preferences_are_refused_without_view_statistics(api, reader):
     response = api(reader).get(
         f"users/{ADA}/communication_channels/{ADA_EMAIL}/notification_preferences"
