@@ -14,6 +14,7 @@ from django.utils import timezone
 from portal.limits import try_again
 from portal.models import CacheEntry
 from tests.conftest import DEMO_ADMIN, DEMO_STUDENT, sign_in
+from tests.portal.test_channel_views import input_tag
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +36,7 @@ def posts_to_canvas(emulator, path: str = CHANNELS_API) -> int:
 
 
 def typed_address(response) -> str:
-    field = response.content.decode().split('id="id_address"')[1].split(">")[0]
+    field = input_tag(response.content.decode(), "id_address")
     return re.search(r'value="([^"]*)"', field).group(1)
 
 
