@@ -26,7 +26,6 @@ from canvas.errors import CanvasError, NotFound, ValidationFailed
 from canvas.records import Channel
 from channels_app import services
 from channels_app import views as channels
-from channels_app import wording as channel_wording
 from channels_app.scope import ChannelRoutes, Scope
 from channels_app.snapshot import ChannelSnapshot
 from helpdesk import audit, wording
@@ -66,9 +65,7 @@ def staff_required(view: View) -> View:
         try:
             status = helpdesk.staff_status(request.session, request.canvas, user.id)
         except CanvasError:
-            return page_for(
-                request, wording.STAFF_CHECK_FAILED, status=channel_wording.CANVAS_FAILED
-            )
+            return page_for(request, wording.STAFF_CHECK_FAILED, status=wording.CANVAS_FAILED)
         if not status.is_staff:
             return permission_denied(request)
         request.staff = status
@@ -78,7 +75,7 @@ def staff_required(view: View) -> View:
 
 
 def _could_not_load(request: StaffRequest, exc: CanvasError, *, action: str) -> HttpResponse:
-    problem = channel_wording.failure(exc, action=action, changes=False, for_self=False)
+    problem = wording.failure(exc, action=action, changes=False, for_self=False)
     return problem_page(
         request, title=wording.COULD_NOT_LOAD_TITLE, message=problem.message, status=problem.status
     )
@@ -161,7 +158,7 @@ def search(request: StaffRequest) -> HttpResponse:
         try:
             result = helpdesk.find_users(request.canvas, query)
         except CanvasError as exc:
-            alert = channel_wording.failure(
+            alert = wording.failure(
                 exc, action="search for users", changes=False, for_self=False
             ).message
     context = {
@@ -296,7 +293,7 @@ def _replace(
         return _replace_page(request, scope, form, status=422)
     except ValidationFailed as exc:
         trail.replace_add(old, new, exc)
-        form.add_error("new_address", channel_wording.add_refusal(exc, address=new, for_self=False))
+        form.add_error("new_address", wording.add_refusal(exc, address=new, for_self=False))
         return _replace_page(request, scope, form, status=422)
     except services.ReplaceIncomplete as exc:
         trail.replace_add(old, exc.added.address)
@@ -309,9 +306,7 @@ def _replace(
         return render(request, scope.template, context, status=_half_done_status(exc))
     except CanvasError as exc:
         trail.replace_add(old, new, exc)
-        problem = channel_wording.failure(
-            exc, action="add the new address", changes=True, for_self=False
-        )
+        problem = wording.failure(exc, action="add the new address", changes=True, for_self=False)
         alert = wording.replace_not_started(problem.message, old)
         return _replace_page(request, scope, form, status=problem.status, alert=alert)
     trail.replace_add(old, result.added.address)
@@ -326,11 +321,11 @@ def _half_done_status(exc: services.ReplaceIncomplete) -> int:
     """Canvas's refusal of the removal keeps its 4xx; its failure (or a lost sign-in, which
     must not hide that both addresses are now listed) is the page's 200."""
     if isinstance(exc.cause, CanvasError):
-        cause = channel_wording.failure(
+        cause = wording.failure(
             exc.cause, action="remove the old address", changes=True, for_self=False
         )
         return cause.status
-    return channel_wording.CANVAS_FAILED
+    return wording.CANVAS_FAILED
 
 
 # --- the audit log ------------------------------------------------------------------------------

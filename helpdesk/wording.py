@@ -1,10 +1,13 @@
 """The sentences only the help desk says: its access check, the user being helped, replacing an
 email address in one step, and the hints of its forms. Whole sentences, none assembled from
-fragments; what the student pages also say is in `channels_app.wording`."""
+fragments. What the student pages also say comes from `channels_app.wording`, re-exported here so
+help-desk code reads every sentence from one `wording`."""
 
 from canvas.errors import CanvasProblem, Forbidden, Throttled, Unavailable
 from canvas.records import Channel
-from channels_app.wording import SKIP_IGNORED
+
+# Re-exported: help-desk views say these exactly as the student pages do.
+from channels_app.wording import CANVAS_FAILED, SKIP_IGNORED, add_refusal, failure  # noqa: F401
 from portal.wording import PageProblem
 
 STAFF_CHECK_FAILED = PageProblem(
@@ -52,9 +55,9 @@ def replace_duplicate(existing: Channel, old: Channel) -> str:
     )
 
 
-def replace_not_started(failure: str, old: Channel) -> str:
-    """The add failed: `failure` (whole sentences from channels_app.wording), then the state."""
-    return f"{failure} {old.address} was left as it was."
+def replace_not_started(said: str, old: Channel) -> str:
+    """The add failed: what `failure` said (whole sentences), then where the user stands."""
+    return f"{said} {old.address} was left as it was."
 
 
 def _state_of(added: Channel, *, skip_requested: bool) -> str:
