@@ -80,7 +80,7 @@ def failure_response(
     scope: Scope,
     exc: CanvasError,
     *,
-    action: str,
+    action: wording.Action,
     changes: bool,
     list_shown: bool = True,
     **kw: Any,
@@ -161,7 +161,7 @@ def show_channels(request: PortalRequest, scope: Scope) -> HttpResponse:
     except CanvasError as exc:
         # No stale list under "could not load": the page says plainly that it has none.
         return failure_response(
-            request, scope, exc, action="load the contact methods", changes=False, list_shown=False
+            request, scope, exc, action=wording.Action.LOAD, changes=False, list_shown=False
         )
     snapshot.replace(channels)
     return _full_page(request, scope, channels)
@@ -200,7 +200,7 @@ def add_channel(request: PortalRequest, scope: Scope) -> HttpResponse:
             )
         except CanvasError as exc:
             return failure_response(
-                request, scope, exc, action="add the address", changes=True, form=form
+                request, scope, exc, action=wording.Action.ADD, changes=True, form=form
             )
         else:
             scope.note("add", channel_type, address)
@@ -247,9 +247,7 @@ def _channel_or_answer(
     try:
         channel = _channel_or_gone(request, scope, channel_id)
     except CanvasError as exc:
-        return failure_response(
-            request, scope, exc, action="load the contact methods", changes=False
-        )
+        return failure_response(request, scope, exc, action=wording.Action.LOAD, changes=False)
     return _already_gone(request, scope) if channel is None else channel
 
 
@@ -276,14 +274,16 @@ def remove_channel(request: PortalRequest, scope: Scope, channel_id: int) -> Htt
     before = snapshot.get() or []
     known = snapshot.find(channel_id)
     # The audit row names the channel even when the last list did not show it.
-    kind, address = (known.type, known.address) if known else ("", f"contact method {channel_id}")
+    kind, address = (
+        (known.type, known.address) if known else ("", wording.unknown_channel(channel_id))
+    )
     try:
         with scope.failure_noted("remove", kind, address):
             removed = services.channel_remove(
                 client=request.canvas, user_id=scope.api_user, channel_id=channel_id
             )
     except CanvasError as exc:
-        return failure_response(request, scope, exc, action="remove the address", changes=True)
+        return failure_response(request, scope, exc, action=wording.Action.REMOVE, changes=True)
     if removed is not None:
         kind, address = removed.type, removed.address
         message = wording.removed(removed)
@@ -328,9 +328,7 @@ def resend_confirmation(request: PortalRequest, scope: Scope, channel_id: int) -
         snapshot.replace(services.channel_list(client=request.canvas, user_id=scope.api_user))
     except CanvasError as exc:
         # Nothing was changed yet: the sentence names what the user asked for.
-        return failure_response(
-            request, scope, exc, action="send a new confirmation", changes=False
-        )
+        return failure_response(request, scope, exc, action=wording.Action.RESEND, changes=False)
     channel = snapshot.find(channel_id)
     if channel is None:
         return _already_gone(request, scope)
@@ -350,7 +348,7 @@ def resend_confirmation(request: PortalRequest, scope: Scope, channel_id: int) -
         message = wording.resend_incomplete(channel, for_self=scope.is_self)
         return _resend_answer(request, scope, message, form=kept, status=wording.CANVAS_FAILED)
     except CanvasError as exc:
-        return failure_response(request, scope, exc, action="send a new confirmation", changes=True)
+        return failure_response(request, scope, exc, action=wording.Action.RESEND, changes=True)
     scope.note("resend", channel.type, channel.address)
     channels = snapshot.upsert(result.channel)
     message = wording.confirmation_sent(channel)
@@ -401,7 +399,7 @@ def push_unregister_view(request: PortalRequest) -> HttpResponse:
             )
         except CanvasError as exc:
             return failure_response(
-                request, scope, exc, action="unregister the device", changes=True
+                request, scope, exc, action=wording.Action.UNREGISTER_DEVICE, changes=True
             )
         if found:
             if request.htmx:

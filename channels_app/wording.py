@@ -7,6 +7,7 @@ so a later translation finds every sentence here, whole: none is assembled from 
 """
 
 from dataclasses import dataclass
+from enum import StrEnum
 from http import HTTPStatus
 
 from canvas.errors import (
@@ -36,6 +37,22 @@ class Problem:
 
 
 # --- Canvas's refusals and failures --------------------------------------------------------------
+
+
+class Action(StrEnum):
+    """What the user asked for, completing "we could not …" in `failure`. One phrase per
+    action, kept here so views hold no English; the translation issue turns each pairing into
+    whole sentences."""
+
+    LOAD = "load the contact methods"
+    ADD = "add the address"
+    REMOVE = "remove the address"
+    RESEND = "send a new confirmation"
+    UNREGISTER_DEVICE = "unregister the device"
+    SEARCH_USERS = "search for users"
+    LOOK_UP_USER = "look up this user"
+    ADD_NEW = "add the new address"
+    REMOVE_OLD = "remove the old address"
 
 
 def already_listed(*, for_self: bool = True) -> str:
@@ -74,7 +91,7 @@ def add_refusal(exc: ValidationFailed, *, address: str, for_self: bool = True) -
     return "Canvas did not accept this address. Check it and try again."
 
 
-def failure(exc: CanvasError, *, action: str, changes: bool, for_self: bool = True) -> Problem:
+def failure(exc: CanvasError, *, action: Action, changes: bool, for_self: bool = True) -> Problem:
     """A sentence for a failed Canvas call. `action` completes "we could not …"."""
     if isinstance(exc, Forbidden) and not for_self:
         return Problem(
@@ -162,6 +179,11 @@ def unknown_already_removed(channel_id: int) -> str:
 
 
 NO_LONGER_LISTED = "That contact method is no longer on the list."
+
+
+def unknown_channel(channel_id: int) -> str:
+    """How the audit log names a channel the last list did not show."""
+    return f"contact method {channel_id}"
 
 
 def confirmation_sent(channel: Channel) -> str:

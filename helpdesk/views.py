@@ -74,7 +74,9 @@ def staff_required(view: View) -> View:
     return canvas_login_required(check)
 
 
-def _could_not_load(request: StaffRequest, exc: CanvasError, *, action: str) -> HttpResponse:
+def _could_not_load(
+    request: StaffRequest, exc: CanvasError, *, action: wording.Action
+) -> HttpResponse:
     problem = wording.failure(exc, action=action, changes=False, for_self=False)
     return problem_page(
         request, title=wording.COULD_NOT_LOAD_TITLE, message=problem.message, status=problem.status
@@ -106,7 +108,7 @@ def with_target(view: View) -> View:
                 status=404,
             )
         except CanvasError as exc:
-            return _could_not_load(request, exc, action="look up this user")
+            return _could_not_load(request, exc, action=wording.Action.LOOK_UP_USER)
         return view(request, target, *args, **kwargs)
 
     return wrapper
@@ -159,7 +161,7 @@ def search(request: StaffRequest) -> HttpResponse:
             result = helpdesk.find_users(request.canvas, query)
         except CanvasError as exc:
             alert = wording.failure(
-                exc, action="search for users", changes=False, for_self=False
+                exc, action=wording.Action.SEARCH_USERS, changes=False, for_self=False
             ).message
     context = {
         "form": SearchForm(initial={"q": query}, min_length=helpdesk.MIN_SEARCH_LENGTH),
@@ -260,7 +262,7 @@ def replace_email(request: StaffRequest, target: Target) -> HttpResponse:
         try:
             snapshot.replace(services.channel_list(client=request.canvas, user_id=target.id))
         except CanvasError as exc:
-            return _could_not_load(request, exc, action="load the contact methods")
+            return _could_not_load(request, exc, action=wording.Action.LOAD)
     emails = [c for c in snapshot.get() or [] if c.type == "email"]
     form = _replace_form(request, emails, bound=request.method == "POST")
     if request.method == "GET":
@@ -306,7 +308,7 @@ def _replace(
         return render(request, scope.template, context, status=_half_done_status(exc))
     except CanvasError as exc:
         trail.replace_add(old, new, exc)
-        problem = wording.failure(exc, action="add the new address", changes=True, for_self=False)
+        problem = wording.failure(exc, action=wording.Action.ADD_NEW, changes=True, for_self=False)
         alert = wording.replace_not_started(problem.message, old)
         return _replace_page(request, scope, form, status=problem.status, alert=alert)
     trail.replace_add(old, result.added.address)
@@ -322,7 +324,7 @@ def _half_done_status(exc: services.ReplaceIncomplete) -> int:
     must not hide that both addresses are now listed) is the page's 200."""
     if isinstance(exc.cause, CanvasError):
         cause = wording.failure(
-            exc.cause, action="remove the old address", changes=True, for_self=False
+            exc.cause, action=wording.Action.REMOVE_OLD, changes=True, for_self=False
         )
         return cause.status
     return wording.CANVAS_FAILED

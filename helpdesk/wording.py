@@ -7,7 +7,13 @@ from canvas.errors import CanvasProblem, Forbidden, Throttled, Unavailable
 from canvas.records import Channel
 
 # Re-exported: help-desk views say these exactly as the student pages do.
-from channels_app.wording import CANVAS_FAILED, SKIP_IGNORED, add_refusal, failure  # noqa: F401
+from channels_app.wording import (  # noqa: F401
+    CANVAS_FAILED,
+    SKIP_IGNORED,
+    Action,
+    add_refusal,
+    failure,
+)
 from portal.wording import PageProblem
 
 STAFF_CHECK_FAILED = PageProblem(
