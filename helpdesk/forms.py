@@ -59,7 +59,7 @@ class ReplaceEmailForm(PortalForm):
         )
 
     def clean_new_address(self) -> str:
-        address = self.cleaned_data["new_address"]
+        address: str = self.cleaned_data["new_address"]
         try:
             validate_email(address)
         except ValidationError as exc:

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.forms import BoundField, Form, Widget
 from django.forms.renderers import TemplatesSetting
+from django.utils.safestring import SafeString
 
 
 class PortalBoundField(BoundField):
@@ -39,7 +40,7 @@ class PortalBoundField(BoundField):
         address in its ASCII form?") is not a mistake: the input is not marked invalid."""
         if not self.errors:
             return False
-        questions = getattr(self.form, "question_codes", frozenset())
+        questions: frozenset[str] = getattr(self.form, "question_codes", frozenset())
         return not any(self.form.has_error(self.name, code) for code in questions)
 
     def build_widget_attrs(
@@ -61,7 +62,7 @@ class PortalBoundField(BoundField):
         attrs: dict[str, Any] | None = None,
         label_suffix: str | None = None,
         tag: str | None = None,
-    ) -> str:
+    ) -> SafeString:
         # The pages' labels end in no colon.
         return super().label_tag(contents, attrs, label_suffix="", tag=tag)
 
