@@ -27,7 +27,13 @@ from django.utils import timezone
 from accounts.crypto import UnreadableToken
 from accounts.models import CanvasToken
 from canvas import oauth
-from canvas.errors import CanvasError, NotAuthenticated, Throttled, TokenWithoutUser, Unavailable
+from canvas.errors import (
+    CanvasProblem,
+    NotAuthenticated,
+    Throttled,
+    TokenWithoutUser,
+    Unavailable,
+)
 from canvas.records import TokenGrant
 
 logger = logging.getLogger("accounts")
@@ -99,8 +105,8 @@ def revoke_at_canvas(row: CanvasToken) -> Revocation:
             oauth.revoke(oauth.refresh(refresh_token).access_token)
     except (Unavailable, Throttled) as exc:
         outcome = Revocation.UNREACHABLE
-        failure: CanvasError = exc
-    except CanvasError as exc:
+        failure: CanvasProblem = exc
+    except CanvasProblem as exc:
         outcome, failure = Revocation.REFUSED, exc
     else:
         return Revocation.REVOKED

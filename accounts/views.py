@@ -6,13 +6,14 @@ under way, the PKCE verifier and where to go afterwards, for at most MAX_PENDING
 """
 
 import re
+from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts import tokens
+from accounts import tokens, wording
 from accounts.session import current_user, safe_next, sign_in
 from accounts.signals import user_signed_in
 from canvas import oauth
@@ -61,9 +62,10 @@ def login(request: HttpRequest) -> HttpResponse:
 
 
 def _sign_in_problem(
-    request: HttpRequest, *, title: str, message: str, status: int
+    request: HttpRequest, problem: wording.SignInProblem, *, status: int
 ) -> HttpResponse:
-    return render(request, "auth_error.html", {"title": title, "message": message}, status=status)
+    context = {"title": problem.title, "message": problem.message}
+    return render(request, "auth_error.html", context, status=status)
 
 
 def _take_flow(request: HttpRequest, state: str) -> dict[str, str] | None:
@@ -91,80 +93,25 @@ def oauth_callback(request: HttpRequest) -> HttpResponse:
     if error and not ERROR_FORMAT.fullmatch(error):
         error = "unrecognised_error"
     if error == "access_denied":
-        return _sign_in_problem(
-            request,
-            title="Sign-in cancelled",
-            message=(
-                "You chose not to let this portal use your Canvas account, so it cannot show "
-                "your contact methods. You can try again whenever you like."
-            ),
-            status=403,
-        )
+        return _sign_in_problem(request, wording.CANCELLED, status=403)
     if error:
-        return _sign_in_problem(
-            request,
-            title="Canvas could not sign you in",
-            message=(
-                f"Canvas refused the sign-in (reason: {error}). Try again; if it keeps "
-                "happening, tell your help desk this reason."
-            ),
-            status=400,
-        )
+        return _sign_in_problem(request, wording.refused(error), status=400)
     if flow is None:
-        return _sign_in_problem(
-            request,
-            title="This sign-in has expired",
-            message=(
-                "This sign-in link is out of date or was opened in another browser, so for your "
-                "safety we did not use it. Please start again."
-            ),
-            status=400,
-        )
+        return _sign_in_problem(request, wording.OUT_OF_DATE, status=400)
     code = request.GET.get("code", "")
     if not CODE_FORMAT.fullmatch(code):
-        return _sign_in_problem(
-            request,
-            title="This sign-in has expired",
-            message=(
-                "Canvas's answer to this sign-in was incomplete, so for your safety we did not "
-                "use it. Please start again."
-            ),
-            status=400,
-        )
+        return _sign_in_problem(request, wording.INCOMPLETE, status=400)
     try:
         grant = oauth.exchange_code(
             code=code, redirect_uri=callback_uri(request), verifier=flow["verifier"]
         )
     except OAuthFailed:
-        return _sign_in_problem(
-            request,
-            title="This sign-in has expired",
-            message=(
-                "Canvas did not accept this sign-in: it may have taken more than ten minutes or "
-                "been used already. Please start again."
-            ),
-            status=400,
-        )
+        return _sign_in_problem(request, wording.CODE_REFUSED, status=400)
+    # Canvas's failures are pages answered 200: Canvas being down is not the portal failing.
     except TokenWithoutUser:
-        return _sign_in_problem(
-            request,
-            title="Canvas did not say who you are",
-            message=(
-                "Canvas accepted the sign-in but did not tell us which Canvas account is yours, "
-                "so we did not sign you in or keep anything. Please try again; if it keeps "
-                "happening, tell your help desk."
-            ),
-            status=502,
-        )
+        return _sign_in_problem(request, wording.NO_USER, status=200)
     except CanvasError:
-        return _sign_in_problem(
-            request,
-            title="Canvas is not answering",
-            message=(
-                "Canvas did not answer, so we could not sign you in. Try again in a few minutes."
-            ),
-            status=503,
-        )
+        return _sign_in_problem(request, wording.CANVAS_DOWN, status=200)
     row = tokens.store_grant(grant)
     user_id = row.canvas_user_id
     sign_in(request, user_id=user_id, name=grant.user_name)
@@ -178,4 +125,4 @@ def logout(request: HttpRequest) -> HttpResponse:
     if user is not None:
         tokens.sign_out(user.id)
     request.session.flush()
-    return redirect(f"{reverse('landing')}?signed_out=1")
+    return redirect(f"{reverse('landing')}?{urlencode({'signed_out': 1})}")

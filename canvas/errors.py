@@ -1,13 +1,18 @@
 """One typed error hierarchy for everything Canvas can answer badly.
 
-Views map each class to one sentence and one status; nothing else inspects raw responses.
+Two branches, caught apart. `NotAuthenticated` means "sign in again": no view catches it, and
+`accounts.session.canvas_login_required` alone turns it into the sign-in redirect. Every other
+answer is a `CanvasError`, which views map to one sentence and one status. Keeping the two apart
+means `except CanvasError` can never swallow a sign-in the user has to redo. Nothing else
+inspects raw responses.
 """
 
 from dataclasses import dataclass
 
 
-class CanvasError(Exception):
-    """Base class: Canvas did not do what was asked."""
+class CanvasProblem(Exception):
+    """Anything Canvas answered badly. Catch it only where every outcome is handled the same
+    way (logging, best-effort calls); views catch `CanvasError`."""
 
     def __init__(self, detail: str = "", *, status: int | None = None) -> None:
         super().__init__(detail or self.__class__.__name__)
@@ -15,8 +20,15 @@ class CanvasError(Exception):
         self.status = status
 
 
-class NotAuthenticated(CanvasError):
-    """The access token is missing, expired, revoked or unknown (401 with WWW-Authenticate)."""
+class NotAuthenticated(CanvasProblem):
+    """The access token is missing, expired, revoked or unknown (401 with WWW-Authenticate).
+
+    Not a CanvasError on purpose: it always ends in "sign in again", handled in one place.
+    """
+
+
+class CanvasError(CanvasProblem):
+    """Canvas did not do what was asked; the view says why in a sentence."""
 
 
 class InsufficientScope(CanvasError):

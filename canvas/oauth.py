@@ -27,7 +27,13 @@ from oauthlib.oauth2 import OAuth2Error
 from requests_oauthlib import OAuth2Session
 
 from canvas import http
-from canvas.errors import CanvasError, NotAuthenticated, OAuthFailed, TokenWithoutUser, Unavailable
+from canvas.errors import (
+    CanvasProblem,
+    NotAuthenticated,
+    OAuthFailed,
+    TokenWithoutUser,
+    Unavailable,
+)
 from canvas.records import TokenGrant
 
 AUTHORIZE_PATH = "/login/oauth2/auth"
@@ -98,7 +104,7 @@ def authorization_url(*, redirect_uri: str, state: str, verifier: str) -> str:
 
 
 @contextmanager
-def _token_endpoint(refused: Callable[[OAuth2Error], CanvasError]) -> Iterator[None]:
+def _token_endpoint(refused: Callable[[OAuth2Error], CanvasProblem]) -> Iterator[None]:
     """One call to the token endpoint: logged like API calls, its failures typed.
 
     `refused` turns Canvas's OAuth error answer into the error the caller should see.
@@ -111,7 +117,7 @@ def _token_endpoint(refused: Callable[[OAuth2Error], CanvasError]) -> Iterator[N
     except OAuth2Error as exc:
         status = exc.status_code
         raise refused(exc) from exc
-    except CanvasError as exc:
+    except CanvasProblem as exc:
         status = exc.status or "error"
         raise
     except (OSError, ValueError) as exc:
@@ -177,7 +183,7 @@ def revoke_quietly(access_token: str, *, reason: str) -> None:
     """Best-effort revoke of a token the portal will not keep; a refusal is logged, not raised."""
     try:
         revoke(access_token)
-    except CanvasError as exc:
+    except CanvasProblem as exc:
         # The class and status say enough; Canvas's text and the token stay out of the log.
         logger.warning(
             "Canvas did not revoke a token the portal discarded because %s (%s, status %s)",

@@ -12,6 +12,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from phonenumbers import PhoneNumberType
 
+from channels_app import wording
+from portal.forms import PortalForm
+
 CHANNEL_TYPE_CHOICES = [("email", "Email"), ("sms", "Text message (SMS)")]
 
 # Types that can receive a text message. US and Canadian numbers do not tell a mobile from a
@@ -74,7 +77,7 @@ def phone_examples(region: str) -> PhoneExamples:
     )
 
 
-class AddChannelForm(forms.Form):
+class AddChannelForm(PortalForm):
     channel_type = forms.ChoiceField(
         label="Type",
         choices=CHANNEL_TYPE_CHOICES,
@@ -92,9 +95,24 @@ class AddChannelForm(forms.Form):
     # The ASCII address the user agreed to store, ticked on the confirmation step an address with a
     # non-ASCII domain gets (a look-alike of a known domain shows up in its punycode form).
     confirm_address = forms.CharField(required=False, max_length=254)
+    # Offered on help-desk pages only (the form drops it elsewhere); Canvas alone decides
+    # whether to honour it.
+    skip_confirmation = forms.BooleanField(
+        label="Skip confirmation (the user will not be asked to confirm)", required=False
+    )
 
     # Set when the address needs that confirmation: the ASCII form Canvas would store.
     ascii_to_confirm: str = ""
+    # That confirmation is a question, not a mistake: the field is not marked invalid.
+    question_codes = frozenset({"confirm_ascii"})
+
+    def __init__(self, *args: Any, can_skip_confirmation: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not can_skip_confirmation:
+            del self.fields["skip_confirmation"]
+        self.fields["address"].help_text = wording.address_hint(
+            local=self.phone_examples.local, international=self.phone_examples.international
+        )
 
     @property
     def phone_examples(self) -> PhoneExamples:
@@ -169,7 +187,7 @@ def mobile_number(text: str, examples: PhoneExamples) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
-class PushTokenForm(forms.Form):
+class PushTokenForm(PortalForm):
     push_token = forms.CharField(
         label="Device push token",
         max_length=4096,

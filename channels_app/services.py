@@ -4,7 +4,14 @@ import time
 from dataclasses import dataclass
 
 from canvas.client import CanvasClient
-from canvas.errors import CanvasError, NotFound, Throttled, Unavailable, ValidationFailed
+from canvas.errors import (
+    CanvasError,
+    CanvasProblem,
+    NotFound,
+    Throttled,
+    Unavailable,
+    ValidationFailed,
+)
 from canvas.records import Channel
 
 # Canvas sends at most three confirmation messages per address, ever
@@ -72,7 +79,7 @@ class NotResendable(Exception):
 class ResendIncomplete(Exception):
     """The address was removed for the resend but Canvas would not take it back."""
 
-    def __init__(self, channel: Channel, cause: CanvasError) -> None:
+    def __init__(self, channel: Channel, cause: CanvasProblem) -> None:
         super().__init__(str(cause))
         self.channel = channel
         self.cause = cause
@@ -155,7 +162,8 @@ def channel_resend_confirmation(
                 # An earlier attempt that timed out did go through: the address is back.
                 return ResendResult(channel=channel, readd_attempts=attempt)
             raise ResendIncomplete(channel, exc) from exc
-        except CanvasError as exc:
+        except CanvasProblem as exc:
+            # Even a lost sign-in: the address is off the list now, and the user must be told.
             raise ResendIncomplete(channel, exc) from exc
         return ResendResult(channel=readded, readd_attempts=attempt)
     assert last_error is not None
@@ -181,7 +189,7 @@ class ReplaceResult:
 class ReplaceIncomplete(Exception):
     """The new address was added but the old one could not be removed: both are on the list."""
 
-    def __init__(self, added: Channel, old: Channel, cause: CanvasError) -> None:
+    def __init__(self, added: Channel, old: Channel, cause: CanvasProblem) -> None:
         super().__init__(str(cause))
         self.added = added
         self.old = old
@@ -213,6 +221,7 @@ def channel_replace(
     )
     try:
         removed = channel_remove(client=client, user_id=user_id, channel_id=old.id)
-    except CanvasError as exc:
+    except CanvasProblem as exc:
+        # Even a lost sign-in: both addresses are listed now, and the user must be told.
         raise ReplaceIncomplete(added, old, exc) from exc
     return ReplaceResult(added=added, removed=removed)

@@ -1,72 +1,34 @@
 """The channels page and its actions: add, remove, resend confirmation, unregister a device.
 
 Each view answers a normal request with a full page (or a redirect after a post) and an htmx
-request with the fragments to swap, so the page works the same without JavaScript.
+request with the fragments to swap, so the page works the same without JavaScript. The views
+parse the input, call a service and choose the answer; the sentences are in `wording`, the
+forms in `forms`, whose page it is in `scope`. A lost Canvas sign-in is not caught here:
+`NotAuthenticated` is no `CanvasError`, and `canvas_login_required` turns it into the sign-in.
 """
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages as flash
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.session import HtmxRequest, PortalRequest, canvas_login_required
-from canvas.client import CanvasClient
-from canvas.errors import CanvasError, NotAuthenticated, ValidationFailed
+from accounts.session import PortalRequest, canvas_login_required
+from canvas.errors import CanvasError, ValidationFailed
 from canvas.records import Channel
-from channels_app import presenters, services
-from channels_app import wording as messages
+from channels_app import presenters, services, wording
 from channels_app.forms import AddChannelForm, PushTokenForm
+from channels_app.scope import PAGE, Scope
 from channels_app.snapshot import ChannelSnapshot
 from portal import limits
 from portal.limited import limited, refusal_page
-
-PAGE = "channels/page.html"
-
-
-@dataclass(frozen=True)
-class Scope:
-    """Whose channels a request acts on, and where that page lives.
-
-    A student always acts on `self`; the help desk reuses these views with another user's id.
-    """
-
-    api_user: int | str
-    snapshot_key: int
-    base_path: str
-    page_url: str
-    owner_name: str
-    is_self: bool = True
-    can_skip_confirmation: bool = False
-    # Called with the outcome of every change attempt (the help desk audits them).
-    record: Callable[[services.ActionRecord], None] | None = None
-    # The full-page template; the help desk extends the page with its own tools.
-    template: str = PAGE
-
-    def note(
-        self, action: str, channel_type: str, address: str, exc: Exception | None = None
-    ) -> None:
-        if self.record is not None:
-            self.record(services.record_of(action, channel_type, address, exc))
+from portal.views.errors import alert_fragment
 
 
 def self_scope(request: PortalRequest) -> Scope:
     user = request.portal_user
-    return Scope(
-        api_user="self",
-        snapshot_key=user.id,
-        base_path=reverse("channels"),
-        page_url=reverse("channels"),
-        owner_name=user.name,
-    )
-
-
-def client_of(request: PortalRequest) -> CanvasClient:
-    return request.canvas
+    return Scope(api_user="self", snapshot_key=user.id, owner_name=user.name)
 
 
 def page_context(
@@ -86,7 +48,7 @@ def page_context(
         "channels_loaded": channels is not None,
         "groups": presenters.group_channels(known),
         "unconfirmed": presenters.unconfirmed(known),
-        "form": form or AddChannelForm(),
+        "form": form or AddChannelForm(can_skip_confirmation=scope.can_skip_confirmation),
         "push_form": push_form or PushTokenForm(),
         "has_push": any(c.type == "push" for c in known),
         "focus_id": focus_id,
@@ -98,12 +60,12 @@ def page_context(
     }
 
 
-def _known_channels(request: HttpRequest, scope: Scope) -> list[Channel] | None:
+def _known_channels(request: PortalRequest, scope: Scope) -> list[Channel] | None:
     return ChannelSnapshot(request.session, scope.snapshot_key).get()
 
 
 def _full_page(
-    request: HttpRequest,
+    request: PortalRequest,
     scope: Scope,
     channels: list[Channel] | None,
     *,
@@ -113,32 +75,18 @@ def _full_page(
     return render(request, scope.template, page_context(scope, channels, **kw), status=status)
 
 
-def alert_fragment(request: HttpRequest, message: str) -> HttpResponse:
-    """An htmx answer that puts `message` in the page's alert region.
-
-    It is a 200: the fragment is the deliberate answer, htmx only swaps 2xx by default, and
-    browsers log every 4xx/5xx XHR as a console error. Full-page answers keep the real status.
-    """
-    response = render(request, "channels/_alert.html", {"alert_message": message})
-    response["HX-Retarget"] = "#alert-region"
-    response["HX-Reswap"] = "innerHTML"
-    return response
-
-
 def failure_response(
-    request: HtmxRequest,
+    request: PortalRequest,
     scope: Scope,
     exc: CanvasError,
     *,
-    action: str,
+    action: wording.Action,
     changes: bool,
     list_shown: bool = True,
     **kw: Any,
 ) -> HttpResponse:
     """A Canvas failure: into the alert region for htmx, on the page otherwise."""
-    if isinstance(exc, NotAuthenticated):
-        raise exc
-    problem = messages.failure(exc, action=action, changes=changes, for_self=scope.is_self)
+    problem = wording.failure(exc, action=action, changes=changes, for_self=scope.is_self)
     if request.htmx:
         return alert_fragment(request, problem.message)
     return _full_page(
@@ -152,7 +100,7 @@ def failure_response(
 
 
 def _changed(
-    request: HtmxRequest,
+    request: PortalRequest,
     scope: Scope,
     channels: list[Channel],
     *,
@@ -176,16 +124,17 @@ def _changed(
     return redirect(scope.page_url)
 
 
-def refused_on_page(request: HtmxRequest, scope: Scope, refusal: limits.Refusal) -> HttpResponse:
+def refused_on_page(request: PortalRequest, scope: Scope, refusal: limits.Refusal) -> HttpResponse:
     """A change the abuse limit refused before Canvas was asked: the sentence where failures go,
     and the forms as the user filled them."""
     if request.htmx:
         return refusal_page(request, refusal)  # the typed value is still in the page's form
+    add_form = AddChannelForm(request.POST, can_skip_confirmation=scope.can_skip_confirmation)
     return _full_page(
         request,
         scope,
         _known_channels(request, scope),
-        form=AddChannelForm(request.POST) if "address" in request.POST else None,
+        form=add_form if "address" in request.POST else None,
         push_form=PushTokenForm(request.POST) if "push_token" in request.POST else None,
         alert=refusal.message,
         status=429,
@@ -208,15 +157,13 @@ limit_changes = limited(limits.CHANGES, respond=_refused)
 def show_channels(request: PortalRequest, scope: Scope) -> HttpResponse:
     snapshot = ChannelSnapshot(request.session, scope.snapshot_key)
     try:
-        channels = services.channel_list(client=client_of(request), user_id=scope.api_user)
+        channels = services.channel_list(client=request.canvas, user_id=scope.api_user)
     except CanvasError as exc:
         # No stale list under "could not load": the page says plainly that it has none.
         return failure_response(
-            request, scope, exc, action="load the contact methods", changes=False, list_shown=False
+            request, scope, exc, action=wording.Action.LOAD, changes=False, list_shown=False
         )
     snapshot.replace(channels)
-    if request.htmx and request.htmx.target == "channel-list":
-        return render(request, f"{PAGE}#channel-list", page_context(scope, channels))
     return _full_page(request, scope, channels)
 
 
@@ -230,63 +177,44 @@ def channels_page(request: PortalRequest) -> HttpResponse:
 
 
 def add_channel(request: PortalRequest, scope: Scope) -> HttpResponse:
-    form = AddChannelForm(request.POST)
+    form = AddChannelForm(request.POST, can_skip_confirmation=scope.can_skip_confirmation)
     snapshot = ChannelSnapshot(request.session, scope.snapshot_key)
     if form.is_valid():
         channel_type, address = form.cleaned_data["channel_type"], form.cleaned_data["address"]
-        skip = scope.can_skip_confirmation and request.POST.get("skip_confirmation") == "on"
+        skip = form.cleaned_data.get("skip_confirmation", False)
         try:
-            channel = services.channel_add(
-                client=client_of(request),
-                user_id=scope.api_user,
-                channel_type=channel_type,
-                address=address,
-                known_channels=snapshot.get(),
-                skip_confirmation=skip,
-            )
-        except services.DuplicateAddress as exc:
-            scope.note("add", channel_type, address, exc)
-            form.add_error("address", messages.already_listed(for_self=scope.is_self))
+            with scope.failure_noted("add", channel_type, address):
+                channel = services.channel_add(
+                    client=request.canvas,
+                    user_id=scope.api_user,
+                    channel_type=channel_type,
+                    address=address,
+                    known_channels=snapshot.get(),
+                    skip_confirmation=skip,
+                )
+        except services.DuplicateAddress:
+            form.add_error("address", wording.already_listed(for_self=scope.is_self))
         except ValidationFailed as exc:
-            scope.note("add", channel_type, address, exc)
             form.add_error(
-                "address", messages.add_refusal(exc, address=address, for_self=scope.is_self)
+                "address", wording.add_refusal(exc, address=address, for_self=scope.is_self)
             )
         except CanvasError as exc:
-            scope.note("add", channel_type, address, exc)
             return failure_response(
-                request, scope, exc, action="add the address", changes=True, form=form
+                request, scope, exc, action=wording.Action.ADD, changes=True, form=form
             )
         else:
             scope.note("add", channel_type, address)
-            channels = snapshot.upsert(channel)
             return _changed(
                 request,
                 scope,
-                channels,
-                message=added_message(channel, skip_requested=skip),
+                snapshot.upsert(channel),
+                message=wording.added(channel, skip_requested=skip),
                 focus_id=channel.id,
-                form=AddChannelForm(),
+                form=AddChannelForm(can_skip_confirmation=scope.can_skip_confirmation),
             )
     if request.htmx:
         return render(request, f"{PAGE}#add-form", page_context(scope, snapshot.get(), form=form))
     return _full_page(request, scope, snapshot.get(), form=form, status=422)
-
-
-def added_message(channel: Channel, *, skip_requested: bool = False) -> str:
-    if channel.is_active:
-        return f"Added {channel.address}. It is active: Canvas can send notifications there now."
-    where = "a text message" if channel.type == "sms" else "an email"
-    message = (
-        f"Added {channel.address}. Canvas sent {where} with a confirmation link to it; "
-        "it gets no notifications until that link is used."
-    )
-    if skip_requested:
-        message += (
-            " Canvas ignored “skip confirmation”, because your Canvas account does not have "
-            "the permission for it."
-        )
-    return message
 
 
 @require_POST
@@ -303,19 +231,13 @@ def _channel_or_gone(request: PortalRequest, scope: Scope, channel_id: int) -> C
     """The channel from the last list shown, asking Canvas only if that list is missing."""
     snapshot = ChannelSnapshot(request.session, scope.snapshot_key)
     if snapshot.get() is None:
-        snapshot.replace(services.channel_list(client=client_of(request), user_id=scope.api_user))
+        snapshot.replace(services.channel_list(client=request.canvas, user_id=scope.api_user))
     return snapshot.find(channel_id)
 
 
-def _already_gone(request: HtmxRequest, scope: Scope) -> HttpResponse:
+def _already_gone(request: PortalRequest, scope: Scope) -> HttpResponse:
     channels = _known_channels(request, scope) or []
-    return _changed(
-        request,
-        scope,
-        channels,
-        message="That contact method is no longer on the list.",
-        focus_heading=True,
-    )
+    return _changed(request, scope, channels, message=wording.NO_LONGER_LISTED, focus_heading=True)
 
 
 def _channel_or_answer(
@@ -325,9 +247,7 @@ def _channel_or_answer(
     try:
         channel = _channel_or_gone(request, scope, channel_id)
     except CanvasError as exc:
-        return failure_response(
-            request, scope, exc, action="load the contact methods", changes=False
-        )
+        return failure_response(request, scope, exc, action=wording.Action.LOAD, changes=False)
     return _already_gone(request, scope) if channel is None else channel
 
 
@@ -353,20 +273,24 @@ def remove_channel(request: PortalRequest, scope: Scope, channel_id: int) -> Htt
     snapshot = ChannelSnapshot(request.session, scope.snapshot_key)
     before = snapshot.get() or []
     known = snapshot.find(channel_id)
-    kind = known.type if known else ""
-    address = known.address if known else f"contact method {channel_id}"
+    # The audit row names the channel even when the last list did not show it.
+    kind, address = (
+        (known.type, known.address) if known else ("", wording.unknown_channel(channel_id))
+    )
     try:
-        removed = services.channel_remove(
-            client=client_of(request), user_id=scope.api_user, channel_id=channel_id
-        )
+        with scope.failure_noted("remove", kind, address):
+            removed = services.channel_remove(
+                client=request.canvas, user_id=scope.api_user, channel_id=channel_id
+            )
     except CanvasError as exc:
-        scope.note("remove", kind, address, exc)
-        return failure_response(request, scope, exc, action="remove the address", changes=True)
+        return failure_response(request, scope, exc, action=wording.Action.REMOVE, changes=True)
     if removed is not None:
         kind, address = removed.type, removed.address
-        message = f"Removed {presenters.spoken_name(removed)}."
+        message = wording.removed(removed)
+    elif known is not None:
+        message = wording.already_removed(known.address)
     else:
-        message = f"{address} had already been removed."
+        message = wording.unknown_already_removed(channel_id)
     scope.note("remove", kind, address)
     focus_id = presenters.neighbour_after_removal(channel_id, before)
     channels = snapshot.discard(channel_id)
@@ -401,66 +325,43 @@ def resend_confirmation(request: PortalRequest, scope: Scope, channel_id: int) -
     if last_seen is not None and not services.can_resend(last_seen):
         return _resend_refused(request, scope, last_seen)
     try:
-        snapshot.replace(services.channel_list(client=client_of(request), user_id=scope.api_user))
+        snapshot.replace(services.channel_list(client=request.canvas, user_id=scope.api_user))
     except CanvasError as exc:
         # Nothing was changed yet: the sentence names what the user asked for.
-        return failure_response(
-            request, scope, exc, action="send a new confirmation", changes=False
-        )
+        return failure_response(request, scope, exc, action=wording.Action.RESEND, changes=False)
     channel = snapshot.find(channel_id)
     if channel is None:
         return _already_gone(request, scope)
     if not services.can_resend(channel):
         return _resend_refused(request, scope, channel)
     try:
-        result = services.channel_resend_confirmation(
-            client=client_of(request), user_id=scope.api_user, channel=channel
-        )
-    except services.ResendIncomplete as exc:
-        scope.note("resend", channel.type, channel.address, exc.cause)
+        with scope.failure_noted("resend", channel.type, channel.address):
+            result = services.channel_resend_confirmation(
+                client=request.canvas, user_id=scope.api_user, channel=channel
+            )
+    except services.ResendIncomplete:
         snapshot.discard(channel.id)
-        kept = AddChannelForm(initial={"channel_type": channel.type, "address": channel.address})
-        whose = "your" if scope.is_self else "the user's"
-        message = (
-            f"{channel.address} was removed so Canvas would send a new confirmation, but Canvas "
-            f"would not add it back. {channel.address} is not on {whose} list now: add it again "
-            "with the form below (we have filled it in)."
+        kept = AddChannelForm(
+            initial={"channel_type": channel.type, "address": channel.address},
+            can_skip_confirmation=scope.can_skip_confirmation,
         )
-        return _resend_answer(request, scope, message, form=kept, status=503)
+        message = wording.resend_incomplete(channel, for_self=scope.is_self)
+        return _resend_answer(request, scope, message, form=kept, status=wording.CANVAS_FAILED)
     except CanvasError as exc:
-        scope.note("resend", channel.type, channel.address, exc)
-        return failure_response(request, scope, exc, action="send a new confirmation", changes=True)
+        return failure_response(request, scope, exc, action=wording.Action.RESEND, changes=True)
     scope.note("resend", channel.type, channel.address)
     channels = snapshot.upsert(result.channel)
-    what = "text message" if channel.type == "sms" else "email"
-    message = (
-        f"Canvas was asked to send a new confirmation {what} to {channel.address}. "
-        f"Canvas sends at most {services.CONFIRMATION_MESSAGE_LIMIT} confirmation messages per "
-        "address: if none arrives, use a link you already have or your Canvas profile page."
-    )
+    message = wording.confirmation_sent(channel)
     return _changed(request, scope, channels, message=message, focus_id=result.channel.id)
 
 
-def not_resendable_message(channel: Channel) -> str:
-    if channel.type == "push":
-        return (
-            "Push notifications need no confirmation, so nothing was sent and nothing was changed."
-        )
-    if channel.is_active:
-        return (
-            f"{channel.address} is already confirmed and gets notifications, so no new "
-            "confirmation was sent and nothing was changed."
-        )
-    return f"Canvas cannot send a confirmation to {channel.address}, so nothing was changed."
-
-
-def _resend_refused(request: HtmxRequest, scope: Scope, channel: Channel) -> HttpResponse:
+def _resend_refused(request: PortalRequest, scope: Scope, channel: Channel) -> HttpResponse:
     scope.note("resend", channel.type, channel.address, services.NotResendable(channel))
-    return _resend_answer(request, scope, not_resendable_message(channel), status=409)
+    return _resend_answer(request, scope, wording.not_resendable(channel), status=409)
 
 
 def _resend_answer(
-    request: HtmxRequest,
+    request: PortalRequest,
     scope: Scope,
     message: str,
     *,
@@ -494,20 +395,21 @@ def push_unregister_view(request: PortalRequest) -> HttpResponse:
     if form.is_valid():
         try:
             found = services.push_token_unregister(
-                client=client_of(request), push_token=form.cleaned_data["push_token"]
+                client=request.canvas, push_token=form.cleaned_data["push_token"]
             )
         except CanvasError as exc:
             return failure_response(
-                request, scope, exc, action="unregister the device", changes=True
+                request, scope, exc, action=wording.Action.UNREGISTER_DEVICE, changes=True
             )
         if found:
-            message = "Done: that device will no longer get push notifications from Canvas."
             if request.htmx:
-                context = page_context(scope, _known_channels(request, scope), status=message)
+                context = page_context(
+                    scope, _known_channels(request, scope), status=wording.PUSH_UNREGISTERED
+                )
                 return render(request, "channels/_push_done.html", context)
-            flash.success(request, message)
+            flash.success(request, wording.PUSH_UNREGISTERED)
             return redirect(scope.page_url)
-        form.add_error("push_token", "Canvas has no push notifications set up for your account.")
+        form.add_error("push_token", wording.NO_PUSH_CHANNEL)
     if request.htmx:
         return render(
             request,

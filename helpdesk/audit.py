@@ -11,17 +11,22 @@ semicolons (the list separator in many locales) cannot start a new cell inside o
 import csv
 import re
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, time, timedelta
 from uuid import uuid4
 
-from django import forms
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
 from accounts.session import PortalRequest
+from canvas.records import Channel
+from channels_app import services
 from channels_app.services import ActionRecord
+from channels_app.snapshot import ChannelSnapshot
+from helpdesk.forms import AuditFilterForm
 from helpdesk.models import AuditEntry
+from helpdesk.targets import Target
 from portal.client_ip import client_ip
 
 # Reading the log is recorded too: who looked at whose contact details is itself evidence.
@@ -100,38 +105,74 @@ def write_read(*, request: PortalRequest, action: str, filters: dict[str, str]) 
     )
 
 
-# --- filters ------------------------------------------------------------------------------------
+# --- a request's change attempts ---------------------------------------------------------------
 
 
-class AuditFilterForm(forms.Form):
-    actor = forms.CharField(
-        label="Staff member",
-        required=False,
-        max_length=255,
-        help_text="Canvas id or part of a name",
-    )
-    target = forms.CharField(
-        label="User", required=False, max_length=255, help_text="Canvas id or part of a name"
-    )
-    date_from = forms.DateField(
-        label="From",
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"invalid": "Enter a date like 2026-01-31."},
-    )
-    date_to = forms.DateField(
-        label="To (inclusive)",
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"invalid": "Enter a date like 2026-01-31."},
-    )
+class AuditTrail:
+    """Collects a request's change attempts and writes them as audit rows when it ends.
 
-    def clean(self) -> dict[str, object]:
-        cleaned = super().clean() or {}
-        start, end = cleaned.get("date_from"), cleaned.get("date_to")
-        if start and end and start > end:
-            self.add_error("date_to", "The end date is before the start date.")
-        return cleaned
+    Rows are written at the end so the add row can say what Canvas did with a skip request
+    (read back from the list after the add), since a written row can never be amended.
+    """
+
+    def __init__(self, request: HttpRequest, target: Target) -> None:
+        self.request = request
+        self.target = target
+        self.skip_requested = request.POST.get("skip_confirmation") == "on"
+        self._rows: list[tuple[ActionRecord, str]] = []
+
+    def __call__(self, record: ActionRecord) -> None:
+        self._rows.append((record, ""))
+
+    def replace_add(self, old: Channel, new_address: str, exc: Exception | None = None) -> None:
+        """The first step of replacing `old`: adding `new_address`."""
+        record = services.record_of("replace-add", old.type, new_address, exc)
+        self._rows.append((record, f"replacing {old.address}"))
+
+    def replace_remove(self, old: Channel, new_address: str, exc: Exception | None = None) -> None:
+        """The second step: removing `old` once `new_address` is in."""
+        record = services.record_of("replace-remove", old.type, old.address, exc)
+        self._rows.append((record, f"replaced by {new_address}"))
+
+    def write(self) -> None:
+        user = self.request.portal_user  # type: ignore[attr-defined]
+        for record, detail in self._rows:
+            write(
+                request=self.request,
+                actor_id=user.id,
+                actor_name=user.name,
+                target_id=self.target.id,
+                target_name=self.target.name,
+                record=record,
+                detail="; ".join(filter(None, [detail, self._skip_note(record)])),
+            )
+        self._rows.clear()
+
+    def _skip_note(self, record: ActionRecord) -> str:
+        if not self.skip_requested or record.action not in {"add", "replace-add"}:
+            return ""
+        if record.outcome != "success":
+            return "skip confirmation requested"
+        known = ChannelSnapshot(self.request.session, self.target.id).get() or []
+        added = services.find_duplicate(
+            known, channel_type=record.channel_type, address=record.address
+        )
+        if added is not None and added.is_active:
+            return "skip confirmation requested; Canvas made it active"
+        return "skip confirmation requested; Canvas ignored it (unconfirmed)"
+
+
+@contextmanager
+def audited(request: HttpRequest, target: Target) -> Iterator[AuditTrail]:
+    trail = AuditTrail(request, target)
+    try:
+        yield trail
+    finally:
+        # Even when the view fails half-way (a lost sign-in too), what was attempted is recorded.
+        trail.write()
+
+
+# --- filters ---------------------------------------------------------------------------------
 
 
 def _person(prefix: str, value: str) -> Q:

@@ -8,7 +8,6 @@ Custom claims never decide who someone is: in Canvas, teachers can set them on t
 """
 
 import logging
-from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
@@ -24,7 +23,7 @@ from accounts.tokens import StoredToken
 from canvas.client import CanvasClient
 from canvas.errors import CanvasError, Forbidden, InsufficientScope, NotAuthenticated
 from canvas.records import CanvasUser
-from lti import connect, tool_key
+from lti import connect, tool_key, wording
 from lti import state as launch_state
 from lti.config import PAGES, Registration, registration, tool_configuration
 from lti.launch import Launch, LaunchRefused, WrongPlace, validate
@@ -47,47 +46,7 @@ def lti_enabled() -> bool:
     return registration() is not None
 
 
-@dataclass(frozen=True)
-class Problem:
-    title: str
-    message: str
-    status: int = 400
-
-
-EXPIRED = Problem(
-    "This link has expired",
-    "This link from Canvas is out of date or was already used. Open the portal from the link "
-    "in Canvas again.",
-)
-NOT_FROM_CANVAS = Problem(
-    "Canvas could not open the portal",
-    "The portal could not confirm that this link came from your Canvas. Open the portal from "
-    "the link in Canvas again; if this keeps happening, tell your help desk.",
-)
-TOO_LONG = Problem(
-    "Canvas could not open the portal",
-    "The link that opened the portal is longer than any link Canvas makes, so the portal did "
-    "not use it. Open the portal from the link in Canvas again.",
-)
-WRONG_PLACE = Problem(
-    "The portal does not open here",
-    "The portal opens only from the Account menu or the Admin menu of Canvas, not from a "
-    "course. Open it from there.",
-)
-OTHER_BROWSER = Problem(
-    "Open this link where you started",
-    "This link only works in the browser where you opened the portal from Canvas, so nothing "
-    "was connected. Open the portal from the link in Canvas in your own browser.",
-    403,
-)
-CANVAS_DOWN = Problem(
-    "Canvas is not answering",
-    "Canvas did not answer, so the portal could not open. Try again in a few minutes.",
-    503,
-)
-
-
-def _answer(request: HttpRequest, problem: Problem, refusal: str = "") -> HttpResponse:
+def _answer(request: HttpRequest, problem: wording.Problem, refusal: str = "") -> HttpResponse:
     """The problem's sentence; `refusal` is a short code for the log (never user data)."""
     if refusal:
         logger.warning("LTI launch refused: %s", refusal, extra={"reason": refusal})
@@ -144,10 +103,10 @@ def login(request: HttpRequest) -> HttpResponse:
         params, launch_state.INITIATION_LIMITS, launch_state.OTHER_PARAMETER_LIMIT
     )
     if oversized is not None:
-        return _answer(request, TOO_LONG, f"too_long:{oversized[:40]}")
+        return _answer(request, wording.TOO_LONG, f"too_long:{oversized[:40]}")
     problem = _initiation_problem(request, params, reg)
     if problem is not None:
-        return _answer(request, NOT_FROM_CANVAS, problem)
+        return _answer(request, wording.NOT_FROM_CANVAS, problem)
     started = launch_state.begin(params, then_connect=params.get("connect") == "1")
     query = {
         "scope": "openid",
@@ -176,33 +135,33 @@ def launch(request: HttpRequest) -> HttpResponse:
         request.POST, launch_state.LAUNCH_LIMITS, launch_state.OTHER_PARAMETER_LIMIT
     )
     if oversized is not None:
-        return _answer(request, TOO_LONG, f"too_long:{oversized[:40]}")
+        return _answer(request, wording.TOO_LONG, f"too_long:{oversized[:40]}")
     launch_id = request.POST.get("state", "")
     if request.POST.get("error"):
-        return _answer(request, NOT_FROM_CANVAS, f"platform_{request.POST['error'][:40]}")
+        return _answer(request, wording.NOT_FROM_CANVAS, f"platform_{request.POST['error'][:40]}")
     id_token = request.POST.get("id_token", "")
     if not launch_id or not id_token:
-        return _answer(request, NOT_FROM_CANVAS, "missing_fields")
+        return _answer(request, wording.NOT_FROM_CANVAS, "missing_fields")
     binding = launch_state.binding(request, launch_id)
     if binding == "no_cookies":
         # Most likely a browser that blocks cookies in Canvas's frame: offer a new window.
         pending = launch_state.pending(launch_id)
         if pending is None or not pending.initiation:
-            return _answer(request, EXPIRED)
+            return _answer(request, wording.EXPIRED)
         return render(request, "lti/new_window.html", {"relaunch_url": _relaunch_url(pending)})
     if binding == "mismatch":
-        return _answer(request, NOT_FROM_CANVAS, "state_mismatch")
+        return _answer(request, wording.NOT_FROM_CANVAS, "state_mismatch")
     started = launch_state.consume(launch_id)
     if started is None:
-        return _answer(request, EXPIRED)
+        return _answer(request, wording.EXPIRED)
     try:
         result = validate(id_token, nonce=started.nonce, registration=reg)
     except WrongPlace as refusal:
-        response = _answer(request, WRONG_PLACE, refusal.code)
+        response = _answer(request, wording.WRONG_PLACE, refusal.code)
     except LaunchRefused as refusal:
-        response = _answer(request, NOT_FROM_CANVAS, refusal.code)
+        response = _answer(request, wording.NOT_FROM_CANVAS, refusal.code)
     except CanvasError:
-        response = _answer(request, CANVAS_DOWN)  # Canvas's keys could not be fetched
+        response = _answer(request, wording.CANVAS_DOWN)  # Canvas's keys could not be fetched
     else:
         response = _sign_in_or_connect(request, result, started)
     launch_state.forget(response, launch_id)
@@ -231,7 +190,7 @@ def _sign_in_or_connect(request: HttpRequest, result: Launch, started: LtiLogin)
         try:
             user = _working_token_user(canvas_user_id)
         except CanvasError:
-            return _answer(request, CANVAS_DOWN)
+            return _answer(request, wording.CANVAS_DOWN)
         if user is not None and user.id == canvas_user_id:
             connect.note_use(result)
             sign_in(request, user_id=user.id, name=user.name)
@@ -274,9 +233,9 @@ def _pending_connect(request: HttpRequest, key: str) -> LtiPendingConnect | Http
     """The unexpired connect for `key` if this is the browser that launched, else the page."""
     pending = connect.pending(key)
     if pending is None:
-        return _answer(request, EXPIRED)
+        return _answer(request, wording.EXPIRED)
     if not connect.from_launching_browser(request, pending):
-        return _answer(request, OTHER_BROWSER, "connect_in_another_browser")
+        return _answer(request, wording.OTHER_BROWSER, "connect_in_another_browser")
     return pending
 
 
@@ -304,7 +263,7 @@ def continue_launch(request: HttpRequest, key: str) -> HttpResponse:
     if not pending.oauth_started or user is None:
         return redirect("lti_connect", key=key)
     if not connect.finish(pending, user.id):
-        return _answer(request, EXPIRED)
+        return _answer(request, wording.EXPIRED)
     response = redirect(reverse(pending.page if pending.page in PAGES else "channels"))
     connect.forget_browser(response, key)
     return response

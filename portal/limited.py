@@ -12,7 +12,7 @@ from typing import Any, Concatenate, Protocol
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 
-from portal import limits
+from portal import limits, wording
 from portal.views.errors import problem_page
 
 # Called with the request, the refusal and the view's own arguments.
@@ -22,9 +22,7 @@ Respond = Callable[..., HttpResponse]
 def refusal_page(
     request: HttpRequest, refusal: limits.Refusal, *args: Any, **kw: Any
 ) -> HttpResponse:
-    return problem_page(
-        request, title="Please wait before trying again", message=refusal.message, status=429
-    )
+    return problem_page(request, title=wording.TOO_MANY_TITLE, message=refusal.message, status=429)
 
 
 class Limiter(Protocol):

@@ -278,6 +278,12 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG or env.bool("WHITENOISE_USE_FINDERS", False)
 WHITENOISE_AUTOREFRESH = DEBUG
 
+# --- Form fields: one template for every field (templates/django/forms/field.html) ---
+# TemplatesSetting renders forms with the project's templates; "django.forms" supplies Django's
+# own widget templates to it.
+FORM_RENDERER = "portal.forms.FormRenderer"
+INSTALLED_APPS.append("django.forms")
+
 # --- Security -----------------------------------------------------------------------------------
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"

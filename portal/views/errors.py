@@ -1,52 +1,50 @@
-"""Error pages: plain sentences, no tracebacks, and fragments for htmx requests."""
+"""Error pages: plain sentences, no tracebacks, and fragments for htmx requests.
+
+One status policy for every answer that carries a sentence for the alert region: the status says
+what the portal made of the request, never how Canvas behaved. The portal's own refusals keep
+their 4xx (forbidden, not found, CSRF, the abuse limits' 429); a Canvas refusal or failure is a
+200 on an htmx request (the sentence is the deliberate answer, and browsers log every 4xx/5xx
+XHR as a console error), and never a 5xx on a full page (see `channels_app.wording.CANVAS_FAILED`).
+Every such htmx answer goes through `alert_fragment`; portal.js shows the retargeted 4xx ones.
+"""
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django_htmx.http import reswap, retarget
+
+from portal import wording
+
+ALERT_REGION = "#alert-region"
+
+
+def alert_fragment(request: HttpRequest, message: str, *, status: int = 200) -> HttpResponse:
+    """An htmx answer that puts `message` in the page's alert region, whatever htmx targeted."""
+    response = render(request, "channels/_alert.html", {"alert_message": message}, status=status)
+    return reswap(retarget(response, ALERT_REGION), "innerHTML")
 
 
 def problem_page(request: HttpRequest, *, title: str, message: str, status: int) -> HttpResponse:
     """A plain page saying `message`; for htmx, the same sentence into the alert region."""
     if getattr(request, "htmx", False):
-        response = render(
-            request, "channels/_alert.html", {"alert_message": message}, status=status
-        )
-        response["HX-Retarget"] = "#alert-region"
-        response["HX-Reswap"] = "innerHTML"
-        return response
+        return alert_fragment(request, message, status=status)
     return render(request, "error.html", {"title": title, "message": message}, status=status)
 
 
+def page_for(request: HttpRequest, problem: wording.PageProblem, *, status: int) -> HttpResponse:
+    return problem_page(request, title=problem.title, message=problem.message, status=status)
+
+
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
-    return problem_page(
-        request,
-        title="Please try that again",
-        message=(
-            "Your page was open for a long time or your session changed, so for your safety "
-            "nothing was changed. Reload the page and try again."
-        ),
-        status=403,
-    )
+    return page_for(request, wording.CSRF_FAILED, status=403)
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return problem_page(
-        request, title="Page not found", message="There is no page at this address.", status=404
-    )
+    return page_for(request, wording.NOT_FOUND, status=404)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    return problem_page(
-        request,
-        title="Something went wrong",
-        message="Something went wrong on our side and nothing was changed. Please try again.",
-        status=500,
-    )
+    return page_for(request, wording.SERVER_ERROR, status=500)
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return problem_page(
-        request,
-        title="Not allowed",
-        message="You do not have permission to see this page.",
-        status=403,
-    )
+    return page_for(request, wording.NOT_ALLOWED, status=403)

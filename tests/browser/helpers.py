@@ -43,8 +43,9 @@ class ConsoleGuard:
     """Collects console errors, uncaught exceptions and CSP violations from one browser context.
 
     Chromium logs every HTTP error answer as a console error ("Failed to load resource: … 422"),
-    including the ones the portal sends on purpose (a full-page 403, 422 or 503). A scenario that
-    causes one declares it with `expect_http_error`; every other error fails the test.
+    including the ones the portal sends on purpose (a full-page 403, 422 or 429; a Canvas failure
+    is a 200 page, never a portal 5xx). A scenario that causes one declares it with
+    `expect_http_error`; every other error fails the test.
     """
 
     problems: list[str] = field(default_factory=list)

@@ -100,7 +100,7 @@ def test_second_step_unanswered_says_the_old_address_may_remain(on_replace, canv
     # DELETE is retried (it is idempotent): every attempt fails.
     canvas.faults(next=[PASS, {"status": 503}, {"status": 503}, {"status": 503}])
     response = on_replace.post(REPLACE, {"old_channel_id": OLD_ID, "new_address": NEW})
-    assert response.status_code == 503
+    assert response.status_code == 200  # Canvas failed, not the portal
     text = text_of(response)
     assert f"Only half done. {NEW} was added" in text
     assert (

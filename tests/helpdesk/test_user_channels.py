@@ -3,6 +3,7 @@ audit row for every change attempt, successful or not."""
 
 import pytest
 
+from accounts.models import CanvasToken
 from canvas_emulator.demo_users import DEMO_ADMIN, DEMO_BOUNCING, DEMO_STUDENT
 from helpdesk.models import AuditEntry
 from tests.helpdesk.conftest import canvas_calls, text_of
@@ -122,12 +123,26 @@ def test_duplicate_add_is_refused_and_audited(on_ada, canvas):
     assert "DuplicateAddress" in row.error
 
 
+def test_an_add_after_the_staff_sign_in_died_is_audited_and_asks_to_sign_in_again(on_ada, canvas):
+    # The lost sign-in is no CanvasError, so no view catches it; the attempt is still recorded.
+    canvas.revoke_token(CanvasToken.objects.get(canvas_user_id=DEMO_ADMIN).access_token)
+    response = on_ada.post(
+        f"{ADA}channels/add/", {"channel_type": "email", "address": "x@example.edu"}
+    )
+    assert response.status_code == 302
+    assert response["Location"].startswith("/login/")
+    row = only_row()
+    assert (row.action, row.outcome, row.address) == ("add", "failure", "x@example.edu")
+    assert "NotAuthenticated" in row.error
+    assert "x@example.edu" not in [c["address"] for c in canvas.channels(DEMO_STUDENT)]
+
+
 def test_failed_add_is_audited_with_the_canvas_status(on_ada, canvas):
     canvas.faults(next=[{"status": 500}])
     response = on_ada.post(
         f"{ADA}channels/add/", {"channel_type": "email", "address": "x@example.edu"}
     )
-    assert response.status_code == 503
+    assert response.status_code == 200  # Canvas failed, not the portal
     row = only_row()
     assert (row.action, row.outcome, row.canvas_status) == ("add", "failure", 500)
     assert "Unavailable" in row.error

@@ -33,6 +33,13 @@ def text_of(response) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip()
 
 
+def input_tag(html: str, element_id: str) -> str:
+    """The whole `<input>` or `<select>` tag with this id, its attributes in any order."""
+    match = re.search(rf'<(?:input|select)\b[^>]*\bid="{element_id}"[^>]*>', html)
+    assert match, f"no input #{element_id}"
+    return match.group(0)
+
+
 def oob_fragment(response, element_id: str) -> str:
     html = response.content.decode()
     match = re.search(rf'<(\w+) id="{element_id}"[^>]*hx-swap-oob[^>]*>', html)
@@ -83,14 +90,6 @@ def test_page_view_is_one_canvas_call(student, canvas):
     assert canvas_calls(canvas) == [("GET", "/api/v1/users/self/communication_channels")]
 
 
-def test_htmx_request_for_the_list_gets_only_the_fragment(student):
-    response = student.get("/channels/", headers={**HTMX, "HX-Target": "channel-list"})
-    html = response.content.decode()
-    assert response.status_code == 200
-    assert html.lstrip().startswith('<section id="channel-list"')
-    assert "<html" not in html
-
-
 def test_signed_out_visitor_is_sent_to_sign_in(client, canvas):
     response = client.get("/channels/")
     assert response.status_code == 302
@@ -130,7 +129,7 @@ def test_add_with_htmx_inserts_row_updates_banner_in_one_call(page, student, can
     status = oob_fragment(response, "status-region")
     assert "Added new@example.com" in status
     form = oob_fragment(response, "add-form")
-    assert 'value=""' in form.split('id="id_address"')[1].split(">")[0]
+    assert "value=" not in input_tag(form, "id_address")  # emptied for the next address
 
 
 def test_add_without_javascript_posts_and_redirects(page, student, canvas):
@@ -171,7 +170,8 @@ def test_bad_input_is_explained_next_to_the_field_and_kept(
     assert response.status_code == 200
     html = response.content.decode()
     assert message in html
-    assert f'value="{address}"' in html
+    field = input_tag(html, "id_address")
+    assert f'value="{address}"' in field if address else "value=" not in field
     assert canvas_calls(canvas) == []
     if channel_type != "fax":
         assert 'aria-invalid="true"' in html
@@ -286,7 +286,7 @@ def test_field_error_is_tied_to_the_input(page, student):
     html = student.post(
         "/channels/add/", {"channel_type": "email", "address": "nope"}, headers=HTMX
     ).content.decode()
-    field = html.split('id="id_address"')[1].split(">")[0]
+    field = input_tag(html, "id_address")
     assert 'aria-describedby="address-hint address-error"' in field
     assert 'aria-invalid="true"' in field
     assert 'id="address-error"' in html
@@ -372,17 +372,17 @@ def test_canvas_failure_without_javascript_keeps_the_input(page, student, canvas
 
 
 @pytest.mark.parametrize(
-    ("faults", "status", "message"),
+    ("faults", "message"),
     [
-        ({"next": [{"hang_s": 5}]}, 503, "we cannot tell whether we managed to add the address"),
-        ({"next": [{"status": 502}]}, 503, "we cannot tell whether we managed to add the address"),
-        ({"next": [{"body": "not json"}]}, 503, "we cannot tell whether"),
-        ({"throttle": "403"}, 503, "Canvas is busy right now, so we could not add the address"),
-        ({"throttle": "429"}, 503, "Canvas is busy right now"),
+        ({"next": [{"hang_s": 5}]}, "we cannot tell whether we managed to add the address"),
+        ({"next": [{"status": 502}]}, "we cannot tell whether we managed to add the address"),
+        ({"next": [{"body": "not json"}]}, "we cannot tell whether"),
+        ({"throttle": "403"}, "Canvas is busy right now, so we could not add the address"),
+        ({"throttle": "429"}, "Canvas is busy right now"),
     ],
     ids=["timeout", "5xx", "malformed", "throttled-403", "throttled-429"],
 )
-def test_canvas_failures_on_add_are_sentences(page, student, canvas, faults, status, message):
+def test_canvas_failures_on_add_are_sentences(page, student, canvas, faults, message):
     canvas.faults(**faults)
     response = student.post(
         "/channels/add/", {"channel_type": "email", "address": "x@example.com"}, headers=HTMX
@@ -391,7 +391,7 @@ def test_canvas_failures_on_add_are_sentences(page, student, canvas, faults, sta
     assert response["HX-Retarget"] == "#alert-region"
     canvas.faults(**faults)
     no_js = student.post("/channels/add/", {"channel_type": "email", "address": "y@example.com"})
-    assert no_js.status_code == status
+    assert no_js.status_code == 200  # Canvas failed, not the portal: never a portal 5xx
     assert message in no_js.content.decode()
     assert message in response.content.decode()
     assert "Traceback" not in response.content.decode()
@@ -405,7 +405,7 @@ def test_canvas_failures_on_add_are_sentences(page, student, canvas, faults, sta
 def test_page_view_failure_is_a_sentence(page, student, canvas, faults):
     canvas.faults(**faults)
     response = student.get("/channels/")
-    assert response.status_code == 503
+    assert response.status_code == 200  # Canvas failed, not the portal: never a portal 5xx
     text = text_of(response)
     assert "could not load the contact methods" in text
     assert "could not be loaded from Canvas" in text

@@ -6,8 +6,8 @@ sentence, keeps what the student typed, never makes a change twice in Canvas, an
 its own, with the Canvas calls it allows.
 
 htmx answers a failure with a 200 alert fragment (the form stays as typed in the browser); a page
-without JavaScript carries the sentence in a full page whose status says Canvas was the problem
-(503, or 502 for an answer the portal refuses), never a 500.
+without JavaScript carries the sentence in a full page answered 200, with the form as typed:
+Canvas being down is not the portal failing, so no Canvas failure is ever a portal 5xx.
 """
 
 from __future__ import annotations
@@ -168,7 +168,7 @@ def test_a_failed_add_without_javascript_shows_the_sentence_and_keeps_the_typed_
     apply_fault(canvas, settings, kind)
     response = act(page, "add", htmx=False)
 
-    assert response.status_code == 503  # Canvas's failure, said as a sentence; never a 500
+    assert response.status_code == 200  # Canvas's failure, said as a sentence; never a 5xx
     assert expected_sentence(kind, "add") in text_of(response)
     assert f'value="{TYPED}"' in response.content.decode()
     if kind != "refused connection":
@@ -181,7 +181,7 @@ def test_a_failed_page_view_without_javascript_is_a_page_with_the_sentence(
 ):
     apply_fault(canvas, settings, kind)
     response = act(page, "page view", htmx=False)
-    assert response.status_code == 503
+    assert response.status_code == 200
     assert expected_sentence(kind, "page view") in text_of(response)
     assert "could not be loaded from Canvas" in text_of(response)
 
@@ -228,7 +228,7 @@ def test_a_list_longer_than_the_page_cap_is_refused_after_the_cap_not_followed_f
     loop = f"{canvas.base_url}{CHANNELS_API}?page=1&per_page=100"
     canvas.faults(next=[{"link_next": loop}] * 50)
     response = act(page, "page view", htmx=False)
-    assert response.status_code == 502
+    assert response.status_code == 200
     assert (
         "Canvas sent more than this portal accepts, so we could not load the contact methods. "
         "Trying again will not help: please tell your help desk."
@@ -265,7 +265,7 @@ def test_an_answer_larger_than_the_size_cap_is_refused_not_held(page, canvas, se
         fault["length"] = False  # the portal has to count while it reads
     canvas.faults(next=[fault])
     response = act(page, "page view", htmx=False)
-    assert response.status_code == 502
+    assert response.status_code == 200
     assert "Canvas sent more than this portal accepts" in text_of(response)
     assert len(canvas_calls(canvas)) == 1  # refused at once, not retried
 
@@ -290,7 +290,7 @@ def test_an_answer_dripped_a_byte_at_a_time_ends_at_the_deadline(page, canvas, s
     response = act(page, "page view", htmx=False)
     elapsed = time.monotonic() - started
     assert elapsed < 3, elapsed
-    assert response.status_code == 503
+    assert response.status_code == 200
     assert "Canvas is not answering right now, so we could not load the contact methods." in (
         text_of(response)
     )

@@ -15,6 +15,7 @@ from accounts.session import PortalUser
 from canvas_emulator.demo_users import DEMO_ADMIN, DEMO_STUDENT
 from portal.limits import by_user, try_again
 from portal.models import CacheEntry
+from tests.portal.test_channel_views import input_tag
 from tests.support.canvas import sign_in
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +38,7 @@ def posts_to_canvas(emulator, path: str = CHANNELS_API) -> int:
 
 
 def typed_address(response) -> str:
-    field = response.content.decode().split('id="id_address"')[1].split(">")[0]
+    field = input_tag(response.content.decode(), "id_address")
     return re.search(r'value="([^"]*)"', field).group(1)
 
 

@@ -345,7 +345,7 @@ def test_a_redirect_from_the_token_endpoint_is_not_followed_during_sign_in(
     canvas.faults(next=[{"redirect": thief.url, "status": status}])
     response = client.get(callback)
     assert thief.received == []
-    assert response.status_code == 503
+    assert response.status_code == 200  # Canvas failed, not the portal
     assert "Canvas did not answer, so we could not sign you in" in response.content.decode()
     assert not CanvasToken.objects.exists()
 
@@ -359,7 +359,7 @@ def test_a_redirect_from_the_token_endpoint_is_not_followed_during_a_refresh(
     canvas.faults(next=[{"redirect": thief.url, "status": 307}])
     response = student.get("/channels/")
     assert thief.received == []
-    assert response.status_code == 503
+    assert response.status_code == 200  # Canvas failed, not the portal
     assert [(r["method"], r["path"], r["status"]) for r in canvas.requests_log()] == [
         ("POST", "/login/oauth2/token", 307)
     ]
@@ -399,7 +399,7 @@ def test_a_token_answer_without_a_canvas_user_is_refused_and_nothing_is_kept(can
     callback = authorize(canvas, client, DEMO_STUDENT)
     canvas.faults(next=[{"body": _token_answer(**answer)}])
     response = client.get(callback)
-    assert response.status_code == 502
+    assert response.status_code == 200  # Canvas failed, not the portal
     page = response.content.decode()
     assert "Canvas did not say who you are" in page
     assert "did not tell us which Canvas account is yours" in page
@@ -500,7 +500,7 @@ def test_a_canvas_outage_during_a_refresh_keeps_the_token_for_later(canvas, stud
     before = CanvasToken.objects.get().refresh_token
     canvas.faults(next=[{"status": 503}])
     response = student.get("/channels/")
-    assert response.status_code == 503
+    assert response.status_code == 200  # Canvas failed, not the portal
     assert CanvasToken.objects.get().refresh_token == before
     assert student.get("/channels/").status_code == 200  # Canvas is back: refreshed, shown
 

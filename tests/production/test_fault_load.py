@@ -2,8 +2,9 @@
 
 One gunicorn portal (1 worker, 4 threads) on loopback, the emulator's seeded random fault, and
 20 seconds of users who view the page, add an address (every other add without JavaScript)
-and remove it again. Passes with no crash (no 500, no 5xx without a sentence) and no lost
-input (a failed add keeps the typed address). Prints the figures; run it alone with
+and remove it again. Passes with no portal 5xx at all (Canvas failing is not the portal
+failing: every failure is a sentence answered 200) and no lost input (a failed add keeps the
+typed address). Prints the figures; run it alone with
 `.venv/bin/pytest tests/production/test_fault_load.py -q -s -p no:cacheprovider`.
 """
 
@@ -99,7 +100,7 @@ class Tally:
             self.latencies_ms.append((time.monotonic() - started) * 1000)
             self.statuses[(kind, response.status_code)] += 1
             self.sentences += said
-            if response.status_code == 500 or (response.status_code >= 500 and not said):
+            if response.status_code >= 500:
                 self.crashes.append(f"{kind} {response.status_code}: {response.text[:200]}")
 
     def lost(self, what: str) -> None:
@@ -205,13 +206,11 @@ def test_a_hundred_users_against_a_canvas_failing_one_call_in_ten_lose_nothing_a
         f"  Canvas API calls: {len(api)}, answered 503: {injected} "
         f"({injected / max(len(api), 1):.1%})\n"
         f"  answers with a failure sentence: {tally.sentences}\n"
-        f"  portal 5xx: {portal_5xx}, of which sentence pages (503 without JavaScript): "
-        f"{portal_5xx - len(tally.crashes)}; crashes (500, or 5xx without a sentence): "
-        f"{len(tally.crashes)}\n"
+        f"  portal 5xx: {portal_5xx}\n"
         f"  lost inputs: {len(tally.lost_inputs)}"
     )
     assert injected > 0, "the fault was really injected"
     assert requests_made >= USERS * 2
-    assert tally.crashes == []
+    assert portal_5xx == 0, tally.crashes
     assert tally.lost_inputs == []
     assert re.search(r"\[CRITICAL\] WORKER TIMEOUT", portal.output()) is None

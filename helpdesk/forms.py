@@ -1,0 +1,115 @@
+"""The help desk's forms: finding a user, replacing an email address, filtering the audit log."""
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+
+from canvas.records import Channel
+from helpdesk import wording
+from portal.forms import PortalForm
+
+NOT_AUTOFILLED = {"autocomplete": "off", "spellcheck": "false"}
+
+
+class SearchForm(PortalForm):
+    """Shown with the query as typed; the view reads `q` itself (Canvas does the matching)."""
+
+    q = forms.CharField(
+        label="Name, login id, email or SIS id",
+        required=False,
+        max_length=255,
+        widget=forms.SearchInput(attrs=NOT_AUTOFILLED),
+    )
+
+    def __init__(self, *args: Any, min_length: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["q"].help_text = wording.search_hint(min_length)
+
+
+class ReplaceEmailForm(PortalForm):
+    old_channel_id = forms.TypedChoiceField(
+        label="Email address to replace",
+        coerce=int,
+        error_messages={
+            "required": "Choose the address to replace.",
+            "invalid_choice": "That address is no longer on the list. Choose one that is.",
+        },
+    )
+    new_address = forms.CharField(
+        label="New email address",
+        max_length=254,
+        strip=True,
+        error_messages={"required": "Enter the new email address."},
+        widget=forms.EmailInput(attrs=NOT_AUTOFILLED),
+    )
+    skip_confirmation = forms.BooleanField(
+        label="Skip confirmation (the user will not be asked to confirm)", required=False
+    )
+
+    def __init__(
+        self, *args: Any, emails: list[Channel], staff_can_skip: bool = False, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.emails = {channel.id: channel for channel in emails}
+        self.fields["old_channel_id"].choices = [(c.id, wording.email_choice(c)) for c in emails]  # type: ignore[attr-defined]
+        self.fields["skip_confirmation"].help_text = (
+            wording.SKIP_PERMITTED if staff_can_skip else wording.SKIP_PROBABLY_IGNORED
+        )
+
+    def clean_new_address(self) -> str:
+        address: str = self.cleaned_data["new_address"]
+        try:
+            validate_email(address)
+        except ValidationError as exc:
+            raise ValidationError("Enter a complete email address, like name@example.com.") from exc
+        return address
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        old = self.emails.get(cleaned.get("old_channel_id", -1))
+        new = cleaned.get("new_address")
+        if old and new and old.address.casefold() == new.casefold():
+            self.add_error("new_address", "The new address is the same as the old one.")
+        cleaned["old"] = old
+        return cleaned
+
+
+class AuditFilterForm(PortalForm):
+    # Filters are read, not a mistake to fix at once: focus stays where the reader put it.
+    focus_on_error = False
+
+    actor = forms.CharField(
+        label="Staff member",
+        required=False,
+        max_length=255,
+        help_text="Canvas id or part of a name",
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    target = forms.CharField(
+        label="User",
+        required=False,
+        max_length=255,
+        help_text="Canvas id or part of a name",
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    date_from = forms.DateField(
+        label="From",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date", "autocomplete": "off"}),
+        error_messages={"invalid": "Enter a date like 2026-01-31."},
+    )
+    date_to = forms.DateField(
+        label="To (inclusive)",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date", "autocomplete": "off"}),
+        error_messages={"invalid": "Enter a date like 2026-01-31."},
+    )
+
+    def clean(self) -> dict[str, object]:
+        cleaned = super().clean() or {}
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", "The end date is before the start date.")
+        return cleaned
