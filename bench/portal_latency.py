@@ -23,19 +23,22 @@ import secrets
 import signal
 import sys
 import tempfile
-import threading
 import time
 from collections import Counter, defaultdict
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import requests
 from cpu import cpu_seconds, machine_cpu
 from cryptography.fernet import Fernet
+from drivers import Actor, Answer, OpenLoopTally, Outcome, closed_loop, open_loop, percentile
+from first_visit import first_visit, print_first_visit
 
 # Run as a script, Python puts bench/ on sys.path, not the repo root the harness lives in.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -46,6 +49,7 @@ from harness.portal import LOOPBACK_HTTP, GunicornPortal, prepare, production_en
 from harness.processes import free_port
 
 KINDS = ("page view", "htmx add", "htmx remove")
+BARE = "bare Canvas GET"
 CHANNELS_API = re.compile(r"^/api/v1/users/self/communication_channels(/\d+)?$")
 # What each kind should cost at Canvas: its one call, by method.
 CANVAS_CALL_OF = {"GET": "page view", "POST": "htmx add", "DELETE": "htmx remove"}
@@ -55,17 +59,11 @@ ADDED_ROW = re.compile(r'<li id="channel-(\d+)" class="channel" tabindex="-1" da
 
 
 @dataclass
-class Outcome:
-    kind: str
-    seconds: float
-    error: str = ""  # empty when the portal answered as a browser would expect
-
-
-@dataclass
 class Tab:
-    """One signed-in student's browser tab. Its requests run one after another, as in a real
-    tab: the session holds the last channel list, and two requests of one session at once
-    would overwrite each other's copy of it."""
+    """One signed-in student's browser tab on the portal. Its requests run one after another, as
+    in a real tab: the session holds the last channel list, and two requests of one session at
+    once would overwrite each other's copy of it. It views the page, adds an address, removes
+    it, and again."""
 
     user_id: int
     browser: requests.Session
@@ -73,6 +71,16 @@ class Tab:
     csrf_token: str = ""
     added_id: int | None = None
     sequence: itertools.count = field(default_factory=itertools.count)
+    step: int = 0
+
+    def next_action(self) -> tuple[str, Callable[[], Answer]]:
+        if self.step == 2 and self.added_id is None:
+            self.step = 0  # the add failed (counted there): nothing to remove
+        kind, action = ((KINDS[0], self.view), (KINDS[1], self.add), (KINDS[2], self.remove))[
+            self.step
+        ]
+        self.step = (self.step + 1) % 3
+        return kind, action
 
     def htmx_headers(self) -> dict[str, str]:
         page = f"{self.base_url}/channels/"
@@ -83,17 +91,17 @@ class Tab:
             "Referer": page,
         }
 
-    def view(self) -> str:
+    def view(self) -> Answer:
         page = self.browser.get(
             f"{self.base_url}/channels/", allow_redirects=False, timeout=HTTP_TIMEOUT_S
         )
         token = CSRF_TOKEN.search(page.text)
         if page.status_code != 200 or token is None or "could not be loaded" in page.text:
-            return f"page {page.status_code}"
+            return Answer.of(f"page {page.status_code}", page)
         self.csrf_token = token.group(1)
-        return ""
+        return Answer.of("", page)
 
-    def add(self) -> str:
+    def add(self) -> Answer:
         address = f"bench-{self.user_id}-{next(self.sequence)}@example.edu"
         answer = self.browser.post(
             f"{self.base_url}/channels/add/",
@@ -104,11 +112,12 @@ class Tab:
         )
         added = ADDED_ROW.search(answer.text)
         if answer.status_code != 200 or "HX-Retarget" in answer.headers or added is None:
-            return f"add {answer.status_code} {answer.headers.get('HX-Retarget', '')}".strip()
+            error = f"add {answer.status_code} {answer.headers.get('HX-Retarget', '')}"
+            return Answer.of(error.strip(), answer)
         self.added_id = int(added.group(1))
-        return ""
+        return Answer.of("", answer)
 
-    def remove(self) -> str:
+    def remove(self) -> Answer:
         channel_id, self.added_id = self.added_id, None
         answer = self.browser.post(
             f"{self.base_url}/channels/{channel_id}/remove/",
@@ -117,76 +126,32 @@ class Tab:
             timeout=HTTP_TIMEOUT_S,
         )
         if answer.status_code != 200 or "HX-Retarget" in answer.headers:
-            return f"remove {answer.status_code} {answer.headers.get('HX-Retarget', '')}".strip()
-        return ""
+            error = f"remove {answer.status_code} {answer.headers.get('HX-Retarget', '')}"
+            return Answer.of(error.strip(), answer)
+        return Answer.of("", answer)
 
 
-class Budget:
-    """The requests left to send, shared by every client thread."""
+@dataclass
+class BareCanvas:
+    """The same student calling Canvas directly for what the page view needs: one GET of the
+    channel list with a token of the same developer key. The floor a page view can reach."""
 
-    def __init__(self, requests: int, seconds: float) -> None:
-        self._left = requests
-        self._deadline = time.monotonic() + seconds
-        self._lock = threading.Lock()
-        self.stopped = threading.Event()
+    browser: requests.Session
+    url: str
+    token: str
 
-    def take(self) -> bool:
-        if self.stopped.is_set() or time.monotonic() >= self._deadline:
-            return False
-        with self._lock:
-            if self._left <= 0:
-                return False
-            self._left -= 1
-            return True
+    def next_action(self) -> tuple[str, Callable[[], Answer]]:
+        return BARE, self.list
 
-
-def timed(kind: str, action: Any) -> Outcome:
-    started = time.perf_counter()
-    try:
-        error = action()
-    except requests.RequestException as exc:
-        error = type(exc).__name__
-    return Outcome(kind, time.perf_counter() - started, error)
-
-
-def client_thread(tabs: list[Tab], budget: Budget, outcomes: list[Outcome]) -> None:
-    """Each tab in turn: view the page, add an address, remove it again."""
-    for tab in itertools.cycle(tabs):
-        for kind, action in zip(KINDS, (tab.view, tab.add, tab.remove), strict=True):
-            if kind == "htmx remove" and tab.added_id is None:
-                continue  # the add failed (counted there): nothing to remove
-            if not budget.take():
-                return
-            outcomes.append(timed(kind, action))  # list.append is atomic under the GIL
-
-
-def drive(tabs: list[Tab], *, concurrency: int, budget: Budget) -> tuple[list[Outcome], float]:
-    outcomes: list[Outcome] = []
-    # Tab i belongs to thread i % concurrency, so no two threads ever share a session.
-    threads = [
-        threading.Thread(
-            target=client_thread, args=(tabs[n::concurrency], budget, outcomes), daemon=True
+    def list(self) -> Answer:
+        answer = self.browser.get(
+            self.url,
+            params={"per_page": 100},
+            headers={"Authorization": f"Bearer {self.token}", "Accept": "application/json"},
+            timeout=HTTP_TIMEOUT_S,
         )
-        for n in range(concurrency)
-    ]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    try:
-        for thread in threads:
-            # Short joins keep the main thread responsive to Ctrl-C.
-            while thread.is_alive():
-                thread.join(0.2)
-    finally:
-        budget.stopped.set()
-    return outcomes, time.perf_counter() - started
-
-
-def percentile(sorted_values: list[float], pct: float) -> float:
-    """Nearest rank: a value that was really measured, never an interpolation."""
-    if not sorted_values:
-        return math.nan
-    return sorted_values[max(0, math.ceil(pct / 100 * len(sorted_values)) - 1)]
+        answer.content  # read the whole body, as the portal does  # noqa: B018
+        return Answer.of("" if answer.status_code == 200 else f"canvas {answer.status_code}")
 
 
 def canvas_calls(log: list[dict[str, Any]]) -> tuple[Counter[str], Counter[str], Counter[str]]:
@@ -206,15 +171,59 @@ def canvas_calls(log: list[dict[str, Any]]) -> tuple[Counter[str], Counter[str],
     return per_kind, other, failed
 
 
+@dataclass
+class Phase:
+    """One measured stretch of load: what was sent, how long it took, the CPU it cost."""
+
+    outcomes: list[Outcome]
+    elapsed: float
+    cpu: dict[str, float]  # CPU seconds during the phase, by process
+    machine: dict[str, float]  # the whole machine's busy / idle / stolen core-seconds
+    load: float  # 1-minute load average when it started: other work on the machine
+    tally: OpenLoopTally | None = None
+
+
+def measure(processes: dict[str, Any], drive: Callable[[], tuple[Any, ...]]) -> Phase:
+    load = os.getloadavg()[0]
+    cpu_before = {name: cpu_seconds(child.pid) for name, child in processes.items()}
+    client_before, machine_before = time.process_time(), machine_cpu()
+    outcomes, elapsed, *rest = drive()
+    cpu = {name: cpu_seconds(child.pid) - cpu_before[name] for name, child in processes.items()}
+    cpu["this client"] = time.process_time() - client_before
+    machine = {k: v - machine_before[k] for k, v in machine_cpu().items()}
+    return Phase(outcomes, elapsed, cpu, machine, load, rest[0] if rest else None)
+
+
+def idle_cpu_ms_per_s(portal: GunicornPortal, seconds: float = 2.0) -> float:
+    """What gunicorn burns with nothing to do (heartbeats, pollers), per second of wall time."""
+    before = cpu_seconds(portal.pid)
+    time.sleep(seconds)
+    return (cpu_seconds(portal.pid) - before) * 1000 / seconds
+
+
+def mean_probe(outcomes: list[Outcome], name: str) -> float:
+    values = [o.probe[name] for o in outcomes if name in o.probe]
+    return sum(values) / len(values) if values else math.nan
+
+
+def latency_cells(outcomes: list[Outcome]) -> tuple[str, list[float]]:
+    ms = sorted(o.seconds * 1000 for o in outcomes)
+    cells = (
+        f"{len(outcomes):>7}{sum(1 for o in outcomes if o.error):>7}"
+        f"{percentile(ms, 50):>8.1f}{percentile(ms, 95):>8.1f}{percentile(ms, 99):>8.1f}"
+        f"{(ms[-1] if ms else math.nan):>8.1f}"
+    )
+    return cells, ms
+
+
 def report(
     args: argparse.Namespace,
-    outcomes: list[Outcome],
-    elapsed: float,
+    phase: Phase,
+    bare: Phase | None,
     log: list[dict[str, Any]],
-    cpu: dict[str, float],
-    machine: dict[str, float],
-    load_before: float,
+    idle_ms_per_s: float,
 ) -> None:
+    outcomes, elapsed = phase.outcomes, phase.elapsed
     per_kind, other, failed = canvas_calls(log)
     canvas_ms: dict[str, list[float]] = defaultdict(list)
     for entry in log:
@@ -223,32 +232,71 @@ def report(
     scheme = args.database_url.partition(":")[0]
     database = "PostgreSQL" if scheme.startswith("postgres") else scheme or "SQLite file"
     errors = [o for o in outcomes if o.error]
+    if args.mode == "open":
+        load = (
+            f"open loop: {args.users} users, one request every {args.interval_s:g} s each on "
+            f"average (Poisson, {args.users / args.interval_s:.0f} req/s offered), "
+            f"{args.max_seconds:g} s, at most {args.max_in_flight} in flight"
+        )
+    else:
+        load = f"closed loop: {args.users} users, concurrency {args.concurrency}"
     print(
         f"portal_latency: gunicorn gthread {args.workers} workers x {args.threads} threads, "
-        f"{database}, Canvas latency {args.canvas_latency_ms} ms, "
-        # Other work on the machine (or a noisy VM neighbour) shows up in every figure below.
-        f"load average before {load_before:.2f}"
+        f"{database}, Canvas latency {args.canvas_latency_ms} ms; {load}"
     )
     print(
-        f"requests {len(outcomes)}  concurrency {args.concurrency}  users {args.users}  "
+        f"load average at start {phase.load:.2f}; requests {len(outcomes)}  "
         f"elapsed {elapsed:.2f} s  throughput {len(outcomes) / elapsed:.1f} req/s  "
         f"errors {len(errors)}"
     )
+    if phase.tally is not None:
+        t = phase.tally
+        print(
+            f"open loop: {t.offered} arrivals offered, {len(outcomes)} sent, {t.skipped_busy} "
+            f"skipped (that user still waiting), {t.dropped_cap} dropped (in-flight cap); "
+            f"dispatcher at most {t.max_late_ms:.0f} ms late"
+        )
+    portal_cpu = phase.cpu["portal (gunicorn)"]
+    in_django = sum(o.probe.get("cpu_us", 0.0) for o in outcomes)
     print()
-    header = f"{'kind':<12}{'count':>7}{'errors':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
-    print(header + f"{'max ms':>9}{'Canvas calls each':>19}{'Canvas p50 ms':>15}")
+    print(
+        f"{'kind':<16}{'count':>7}{'errors':>7}{'p50 ms':>8}{'p95 ms':>8}{'p99 ms':>8}"
+        f"{'max ms':>8}{'Canvas':>8}{'Canvas':>8}{'DB':>7}{'session':>8}"
+        f"{'CPU ms':>8}{'CPU ms':>8}"
+    )
+    print(
+        f"{'':<16}{'':>7}{'':>7}{'':>8}{'':>8}{'':>8}{'':>8}{'calls':>8}{'p50 ms':>8}"
+        f"{'stmts':>7}{'writes':>8}{'Django':>8}{'/proc':>8}"
+    )
+    p50: dict[str, float] = {}
     for kind in (*KINDS, "all"):
         mine = [o for o in outcomes if kind in (o.kind, "all")]
-        ms = sorted(o.seconds * 1000 for o in mine)
+        cells, ms = latency_cells(mine)
+        p50[kind] = percentile(ms, 50)
         calls = sum(per_kind.values()) + sum(other.values()) if kind == "all" else per_kind[kind]
         at_canvas = sorted(
             itertools.chain(*canvas_ms.values()) if kind == "all" else canvas_ms[kind]
         )
         each = f"{calls / len(mine):.2f}" if mine else "-"
+        # gunicorn's CPU from /proc, shared out between the kinds in proportion to the CPU each
+        # used inside Django (the probe); for "all" it is simply divided by the requests.
+        share = sum(o.probe.get("cpu_us", 0.0) for o in mine) / in_django if in_django else 0
+        proc_ms = portal_cpu * 1000 * (1 if kind == "all" else share) / len(mine) if mine else 0
+        if not in_django and kind != "all":
+            proc_ms = math.nan
         print(
-            f"{kind:<12}{len(mine):>7}{sum(1 for o in mine if o.error):>8}"
-            f"{percentile(ms, 50):>9.1f}{percentile(ms, 95):>9.1f}{percentile(ms, 99):>9.1f}"
-            f"{(ms[-1] if ms else math.nan):>9.1f}{each:>19}{percentile(at_canvas, 50):>15.0f}"
+            f"{kind:<16}{cells}{each:>8}{percentile(at_canvas, 50):>8.0f}"
+            f"{mean_probe(mine, 'queries'):>7.2f}{mean_probe(mine, 'session_writes'):>8.2f}"
+            f"{mean_probe(mine, 'cpu_us') / 1000:>8.2f}{proc_ms:>8.2f}"
+        )
+    if bare is not None:
+        cells, ms = latency_cells(bare.outcomes)
+        print(f"{BARE:<16}{cells}   (load average at start {bare.load:.2f})")
+        floor = percentile(ms, 50)
+        print(
+            "p50 portal / bare Canvas GET: "
+            + ", ".join(f"{kind} {p50[kind] / floor:.2f}" for kind in KINDS)
+            + f"  (bare p50 {floor:.1f} ms, {len(bare.outcomes) / bare.elapsed:.1f} req/s)"
         )
     print()
     print(
@@ -260,11 +308,15 @@ def report(
     # use every core, the figures above measure the machine, not the portal alone.
     cores = os.cpu_count() or 1
     print(f"CPU seconds during the run ({cores} cores x {elapsed:.2f} s = {cores * elapsed:.2f}):")
-    for name, seconds in cpu.items():
+    for name, seconds in phase.cpu.items():
         per_request = seconds * 1000 / len(outcomes) if outcomes else math.nan
-        print(f"  {seconds:>7.2f}  {name} ({per_request:.1f} ms per request)")
-    if machine:
-        print("  machine: " + ", ".join(f"{k} {v:.2f}" for k, v in machine.items()))
+        print(f"  {seconds:>7.2f}  {name} ({per_request:.2f} ms per request)")
+    if phase.machine:
+        print("  machine: " + ", ".join(f"{k} {v:.2f}" for k, v in phase.machine.items()))
+    print(
+        f"  portal idle before the run: {idle_ms_per_s:.2f} ms CPU per second "
+        f"(= {idle_ms_per_s * elapsed / max(len(outcomes), 1):.3f} ms per request of this run)"
+    )
     if failed:
         print("Canvas answers that were not 2xx:")
         for label, count in failed.most_common():
@@ -277,13 +329,43 @@ def report(
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--mode",
+        choices=("closed", "open"),
+        default="closed",
+        help="closed: --concurrency threads send as fast as answered (saturation); open: every "
+        "user sends on a Poisson clock of mean --interval-s (default closed)",
+    )
     parser.add_argument("--users", type=int, default=20, help="students signed in (default 20)")
     parser.add_argument(
-        "--concurrency", type=int, default=10, help="client threads (default 10, <= --users)"
+        "--concurrency", type=int, default=10, help="closed loop: client threads (default 10)"
     )
-    parser.add_argument("--requests", type=int, default=600, help="requests to send (default 600)")
     parser.add_argument(
-        "--max-seconds", type=float, default=30.0, help="stop sending after this (default 30)"
+        "--requests", type=int, default=600, help="closed loop: requests to send (default 600)"
+    )
+    parser.add_argument(
+        "--interval-s",
+        type=float,
+        default=2.0,
+        help="open loop: mean seconds between one user's requests (default 2)",
+    )
+    parser.add_argument(
+        "--max-in-flight",
+        type=int,
+        default=256,
+        help="open loop: arrivals beyond this many requests in flight are dropped (default 256)",
+    )
+    parser.add_argument(
+        "--max-seconds",
+        type=float,
+        default=30.0,
+        help="closed loop: stop sending after this; open loop: the run time (default 30)",
+    )
+    parser.add_argument(
+        "--bare-seconds",
+        type=float,
+        default=10.0,
+        help="time limit of the bare Canvas GET measurement; 0 skips it (default 10)",
     )
     parser.add_argument(
         "--canvas-latency-ms", type=int, default=50, help="delay of every Canvas call (default 50)"
@@ -292,17 +374,33 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--threads", type=int, default=8, help="threads per worker (default 8)")
     parser.add_argument(
         "--database-url",
-        default="",
-        help="a PostgreSQL database URL (migrated first; keeps the sessions and tokens the run "
-        "adds), instead of a fresh SQLite file",
+        default=os.environ.get("DATABASE_URL", ""),
+        help="a PostgreSQL server to use (default $DATABASE_URL): the run creates a database of "
+        "its own there and drops it at the end; without one, a fresh SQLite file",
+    )
+    parser.add_argument(
+        "--no-probe",
+        dest="probe",
+        action="store_false",
+        help="leave out the portal's per-request counters (portal/bench_probe.py)",
+    )
+    parser.add_argument(
+        "--no-first-visit",
+        dest="first_visit",
+        action="store_false",
+        help="skip the bytes-per-first-visit measurement",
     )
     args = parser.parse_args(argv)
-    if not 1 <= args.concurrency <= args.users:
+    if args.mode == "closed" and not 1 <= args.concurrency <= args.users:
         parser.error("--concurrency must be between 1 and --users: a tab runs one request at once")
-    if min(args.requests, args.workers, args.threads) < 1 or args.canvas_latency_ms < 0:
-        parser.error("--requests, --workers and --threads must be >= 1, the latency >= 0")
+    if min(args.requests, args.workers, args.threads, args.max_in_flight) < 1:
+        parser.error("--requests, --workers, --threads and --max-in-flight must be >= 1")
+    if args.canvas_latency_ms < 0 or args.interval_s <= 0:
+        parser.error("the latency must be >= 0 and the interval > 0")
     if args.users > 500 or args.requests > 100_000 or args.max_seconds > 600:
         parser.error("bounded on purpose: at most 500 users, 100000 requests, 600 seconds")
+    if args.max_in_flight > 512 or args.bare_seconds > 120:
+        parser.error("bounded on purpose: at most 512 in flight, 120 bare seconds")
     return args
 
 
@@ -333,6 +431,40 @@ def portal_env(
         # measures throughput, so the abuse limits (docs/deploy.md) are lifted out of its way.
         RATE_LIMIT_CHANGES="1000000/m",
         RATE_LIMIT_SIGN_IN="1000000/m",
+        # Statement, session-write and CPU counts per request in headers (portal/bench_probe.py).
+        BENCH_PROBE="true" if args.probe else "false",
+    )
+
+
+@contextmanager
+def own_database(url: str) -> Iterator[str]:
+    """A database of the run's own on the PostgreSQL server at `url`, dropped afterwards, so
+    runs never see each other's sessions and tokens. Other URLs are used as they are."""
+    if not url.startswith(("postgres://", "postgresql://")):
+        yield url
+        return
+    import psycopg
+
+    name = f"portal_bench_{secrets.token_hex(4)}"
+    with psycopg.connect(url, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
+    finally:
+        with psycopg.connect(url, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def drive(args: argparse.Namespace, actors: Sequence[Actor], *, bare: bool = False) -> Any:
+    """The load of the chosen mode; the bare Canvas measurement is shorter (--bare-seconds)."""
+    seconds = min(args.max_seconds, args.bare_seconds) if bare else args.max_seconds
+    if args.mode == "open":
+        return lambda: open_loop(
+            actors, interval_s=args.interval_s, seconds=seconds, max_in_flight=args.max_in_flight
+        )
+    count = max(100, args.requests // 3) if bare else args.requests
+    return lambda: closed_loop(
+        actors, concurrency=args.concurrency, requests=count, seconds=seconds
     )
 
 
@@ -347,6 +479,8 @@ def run(args: argparse.Namespace, tmp: Path, stack: ExitStack) -> None:
         require_scopes=True,
         scopes=demo_key["scopes"],
     )
+    # Entered before gunicorn, so the database is dropped after gunicorn has stopped.
+    args.database_url = stack.enter_context(own_database(args.database_url))
     env = portal_env(tmp, args, emulator.base_url, key)
     prepare(env)  # collectstatic and migrate, as `make serve` does
     portal = stack.enter_context(
@@ -367,27 +501,40 @@ def run(args: argparse.Namespace, tmp: Path, stack: ExitStack) -> None:
             )["id"]
             for n in range(args.users)
         ]
-        with ThreadPoolExecutor(args.concurrency) as pool:
+        with ThreadPoolExecutor(min(args.users, 20)) as pool:
             browsers = list(
                 pool.map(lambda uid: signed_in_browser(portal.base_url, emulator, uid), user_ids)
             )
-        tabs = [Tab(uid, b, portal.base_url) for uid, b in zip(user_ids, browsers, strict=True)]
-        # Unmeasured first page view per tab, as after sign-in: it warms every worker's imports
-        # and templates and gives the tab its CSRF token and the session its channel list.
-        with ThreadPoolExecutor(args.concurrency) as pool:
-            if any(pool.map(Tab.view, tabs)):
+            tabs = [Tab(uid, b, portal.base_url) for uid, b in zip(user_ids, browsers, strict=True)]
+            # Unmeasured first page view per tab, as after sign-in: it warms every worker's
+            # imports and templates and gives the tab its CSRF token.
+            if any(answer.error for answer in pool.map(Tab.view, tabs)):
                 raise RuntimeError("a first page view failed")
-        emulator.clear_requests()
-        budget = Budget(args.requests, args.max_seconds)
+        idle = idle_cpu_ms_per_s(portal)
+        if args.first_visit:
+            print_first_visit(
+                "first visit, landing page (signed out)",
+                first_visit(requests.Session(), f"{portal.base_url}/", HTTP_TIMEOUT_S),
+            )
+            print_first_visit(
+                "first visit, channels page (signed in)",
+                first_visit(tabs[0].browser, f"{portal.base_url}/channels/", HTTP_TIMEOUT_S),
+            )
+            print()
         processes = {"portal (gunicorn)": portal, "Canvas emulator": emulator}
-        load_before = os.getloadavg()[0]
-        cpu_before = {name: cpu_seconds(child.pid) for name, child in processes.items()}
-        client_before, machine_before = time.process_time(), machine_cpu()
-        outcomes, elapsed = drive(tabs, concurrency=args.concurrency, budget=budget)
-        cpu = {name: cpu_seconds(child.pid) - cpu_before[name] for name, child in processes.items()}
-        cpu["this client"] = time.process_time() - client_before
-        machine = {k: v - machine_before[k] for k, v in machine_cpu().items()}
-        report(args, outcomes, elapsed, emulator.requests_log(), cpu, machine, load_before)
+        bare = None
+        if args.bare_seconds > 0:
+            url = f"{emulator.base_url}/api/v1/users/self/communication_channels"
+            floor = [
+                BareCanvas(requests.Session(), url, emulator.token_for(uid, key["id"]))
+                for uid in user_ids
+            ]
+            with ThreadPoolExecutor(min(args.users, 20)) as pool:  # connect, unmeasured
+                list(pool.map(BareCanvas.list, floor))
+            bare = measure(processes, drive(args, floor, bare=True))
+        emulator.clear_requests()
+        phase = measure(processes, drive(args, tabs))
+        report(args, phase, bare, emulator.requests_log(), idle)
     except Exception:
         print(f"--- portal log (end) ---\n{portal.output(3000)}", file=sys.stderr)
         raise

@@ -217,6 +217,11 @@ if LTI_INSTALLED:
         "lti.cookies.PartitionedCookieMiddleware",
     )
 
+# Benchmark probe (bench/README.md): statement, session-write and CPU counts per request in
+# response headers. Off unless BENCH_PROBE=true, which only the benchmark sets; never in production.
+if env.bool("BENCH_PROBE", False):
+    MIDDLEWARE.insert(0, "portal.bench_probe.BenchProbeMiddleware")
+
 ROOT_URLCONF = "portal.urls"
 WSGI_APPLICATION = "portal.wsgi.application"
 
