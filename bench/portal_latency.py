@@ -27,7 +27,7 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
@@ -35,10 +35,11 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import requests
-from cpu import cpu_seconds, machine_cpu
+from cpu import context_switches, cpu_seconds, machine_cpu
 from cryptography.fernet import Fernet
 from drivers import Actor, Answer, OpenLoopTally, Outcome, closed_loop, open_loop, percentile
 from first_visit import first_visit, print_first_visit
+from sampling import print_profile, py_spy
 
 # Run as a script, Python puts bench/ on sys.path, not the repo root the harness lives in.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -73,7 +74,11 @@ class Tab:
     sequence: itertools.count = field(default_factory=itertools.count)
     step: int = 0
 
+    page_views_only: bool = False
+
     def next_action(self) -> tuple[str, Callable[[], Answer]]:
+        if self.page_views_only:
+            return KINDS[0], self.view
         if self.step == 2 and self.added_id is None:
             self.step = 0  # the add failed (counted there): nothing to remove
         kind, action = ((KINDS[0], self.view), (KINDS[1], self.add), (KINDS[2], self.remove))[
@@ -180,6 +185,7 @@ class Phase:
     cpu: dict[str, float]  # CPU seconds during the phase, by process
     machine: dict[str, float]  # the whole machine's busy / idle / stolen core-seconds
     load: float  # 1-minute load average when it started: other work on the machine
+    switches: int = 0  # context switches of gunicorn's threads during the phase
     tally: OpenLoopTally | None = None
 
 
@@ -187,11 +193,14 @@ def measure(processes: dict[str, Any], drive: Callable[[], tuple[Any, ...]]) -> 
     load = os.getloadavg()[0]
     cpu_before = {name: cpu_seconds(child.pid) for name, child in processes.items()}
     client_before, machine_before = time.process_time(), machine_cpu()
+    portal = processes["portal (gunicorn)"]
+    switches_before = context_switches(portal.pid)
     outcomes, elapsed, *rest = drive()
+    switches = context_switches(portal.pid) - switches_before
     cpu = {name: cpu_seconds(child.pid) - cpu_before[name] for name, child in processes.items()}
     cpu["this client"] = time.process_time() - client_before
     machine = {k: v - machine_before[k] for k, v in machine_cpu().items()}
-    return Phase(outcomes, elapsed, cpu, machine, load, rest[0] if rest else None)
+    return Phase(outcomes, elapsed, cpu, machine, load, switches, rest[0] if rest else None)
 
 
 def idle_cpu_ms_per_s(portal: GunicornPortal, seconds: float = 2.0) -> float:
@@ -313,6 +322,7 @@ def report(
         print(f"  {seconds:>7.2f}  {name} ({per_request:.2f} ms per request)")
     if phase.machine:
         print("  machine: " + ", ".join(f"{k} {v:.2f}" for k, v in phase.machine.items()))
+    print(f"  portal context switches: {phase.switches / max(len(outcomes), 1):.1f} per request")
     print(
         f"  portal idle before the run: {idle_ms_per_s:.2f} ms CPU per second "
         f"(= {idle_ms_per_s * elapsed / max(len(outcomes), 1):.3f} ms per request of this run)"
@@ -389,6 +399,18 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         dest="first_visit",
         action="store_false",
         help="skip the bytes-per-first-visit measurement",
+    )
+    parser.add_argument(
+        "--page-views-only",
+        action="store_true",
+        help="send only page views (no adds or removes): the CPU of a page view alone",
+    )
+    parser.add_argument(
+        "--profile-with",
+        metavar="PY_SPY",
+        default="",
+        help="path of a py-spy executable: profile gunicorn during the measured run and print "
+        "the top entries",
     )
     args = parser.parse_args(argv)
     if args.mode == "closed" and not 1 <= args.concurrency <= args.users:
@@ -505,7 +527,10 @@ def run(args: argparse.Namespace, tmp: Path, stack: ExitStack) -> None:
             browsers = list(
                 pool.map(lambda uid: signed_in_browser(portal.base_url, emulator, uid), user_ids)
             )
-            tabs = [Tab(uid, b, portal.base_url) for uid, b in zip(user_ids, browsers, strict=True)]
+            tabs = [
+                Tab(uid, b, portal.base_url, page_views_only=args.page_views_only)
+                for uid, b in zip(user_ids, browsers, strict=True)
+            ]
             # Unmeasured first page view per tab, as after sign-in: it warms every worker's
             # imports and templates and gives the tab its CSRF token.
             if any(answer.error for answer in pool.map(Tab.view, tabs)):
@@ -533,8 +558,13 @@ def run(args: argparse.Namespace, tmp: Path, stack: ExitStack) -> None:
                 list(pool.map(BareCanvas.list, floor))
             bare = measure(processes, drive(args, floor, bare=True))
         emulator.clear_requests()
-        phase = measure(processes, drive(args, tabs))
+        profile = tmp / "py-spy.txt"
+        with py_spy(args.profile_with, portal.pid, profile) if args.profile_with else nullcontext():
+            phase = measure(processes, drive(args, tabs))
         report(args, phase, bare, emulator.requests_log(), idle)
+        if args.profile_with:
+            print()
+            print_profile(profile, len(phase.outcomes))
     except Exception:
         print(f"--- portal log (end) ---\n{portal.output(3000)}", file=sys.stderr)
         raise
