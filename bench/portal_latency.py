@@ -453,6 +453,11 @@ def portal_env(
         # measures throughput, so the abuse limits (docs/deploy.md) are lifted out of its way.
         RATE_LIMIT_CHANGES="1000000/m",
         RATE_LIMIT_SIGN_IN="1000000/m",
+        # The client stands where a balancer would (docs/deploy.md): its keep-alive connections
+        # sit idle between a user's requests longer than gunicorn's default 5 s, and one closed
+        # by gunicorn just as a request is sent on it resets. Behind a balancer the keep-alive
+        # must exceed the balancer's idle timeout (portal/gunicorn.conf.py); so here.
+        GUNICORN_KEEPALIVE="75",
         # Statement, session-write and CPU counts per request in headers (portal/bench_probe.py).
         BENCH_PROBE="true" if args.probe else "false",
     )
@@ -468,12 +473,14 @@ def own_database(url: str) -> Iterator[str]:
     import psycopg
 
     name = f"portal_bench_{secrets.token_hex(4)}"
-    with psycopg.connect(url, autocommit=True) as admin:
+    # The server's maintenance database: the one named in `url` need not exist.
+    server = urlunsplit(urlsplit(url)._replace(path="/postgres"))
+    with psycopg.connect(server, autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{name}"')
     try:
         yield urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
     finally:
-        with psycopg.connect(url, autocommit=True) as admin:
+        with psycopg.connect(server, autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
