@@ -78,6 +78,9 @@ def portal(
         LOG_LEVEL="WARNING",
         # A hundred users signing in and changing things from one address in seconds: this run
         # measures Canvas failures, not the abuse limits (tests/portal/test_limits.py does).
+        # Users idle between requests for longer than gunicorn's default 5 s keep-alive on a busy
+        # machine; a connection closed under a client that reuses it is a reset, not a Canvas fault.
+        GUNICORN_KEEPALIVE="75",
         RATE_LIMIT_SIGN_IN="10000/m",
         RATE_LIMIT_CHANGES="10000/m",
     )
