@@ -35,6 +35,9 @@ class AddressState:
     bounce: BouncedChannel | None
     can_make_default: bool
     can_confirm: bool
+    # Whether the portal can tell if it bounced: the report was read, or Canvas gave the count
+    # (only to Site Admins, docs/canvas-behaviour.md §1.3).
+    bounce_known: bool = True
 
     @property
     def has_bounced(self) -> bool:
@@ -89,12 +92,13 @@ def _read[T](read: Callable[[], list[T]], *, allowed: bool, refused: str) -> Par
 
 def _bounces(client: CanvasClient, target: Target, channels: list[Channel]) -> list[BouncedChannel]:
     """The report's rows for this user's bounced addresses: one call per address whose bounce
-    count says it bounced (usually none or one). `pattern` is a LIKE pattern, so rows are kept
-    only when they are this user's own channel."""
+    count says it bounced, or per email when Canvas gave no count (usually none or one).
+    `pattern` is a LIKE pattern, so rows are kept only when they are this user's own channel."""
     ids = {c.id for c in channels}
     rows: list[BouncedChannel] = []
     for channel in channels:
-        if channel.bounce_count is not None and channel.bounce_count == 0:
+        unknown = channel.bounce_count is None and channel.type == "email"
+        if not (unknown or (channel.bounce_count or 0) > 0):
             continue
         found = client.bounced_channels(ROOT_ACCOUNT, channel.address)
         rows += [r for r in found if r.user_id == target.id and r.channel_id in ids]
@@ -135,6 +139,7 @@ def diagnose(
                 staff.can_set_default_email and c.type == "email" and c.is_active and c != default
             ),
             can_confirm=staff.can_skip_confirmation and c.is_unconfirmed,
+            bounce_known=bounces.shown or c.bounce_count is not None,
         )
         for c in addresses
     ]
@@ -164,4 +169,6 @@ def conclusion(target: Target, states: list[AddressState]) -> str:
         )
     if default.channel.is_unconfirmed:
         return wording.default_unconfirmed(default.channel.address, target.name)
+    if not default.bounce_known:
+        return wording.default_bounces_unknown(default.channel.address)
     return wording.default_fine(default.channel.address)

@@ -235,6 +235,13 @@ def default_fine(address: str) -> str:
     )
 
 
+def default_bounces_unknown(address: str) -> str:
+    return (
+        f"The default email, {address}, is confirmed, but whether mail to it bounces is not "
+        "shown to your Canvas role (see below)."
+    )
+
+
 DELIVERY_PART_FAILED = "Canvas did not answer for this part. Reload the panel to try again."
 BOUNCES_NOT_ALLOWED = (
     "When and why an address bounced is not shown: your Canvas role cannot read the "
@@ -279,7 +286,11 @@ def message_state(state: str) -> str:
 
 
 def made_default(channel: Channel) -> str:
-    return f"{channel.address} is the default email now: Canvas sends notifications there first."
+    return made_default_sentence(channel.address)
+
+
+def made_default_sentence(address: str) -> str:
+    return f"{address} is the default email now: Canvas sends notifications there first."
 
 
 def not_made_default(channel: Channel | None, reason: str) -> str:
