@@ -69,9 +69,7 @@ def test_make_default_posted_for_an_unconfirmed_address_is_refused_in_words(admi
     assert audit_rows() == [("make-default", "refused", PERSONAL)]
 
 
-def test_make_default_is_hidden_with_a_sentence_for_staff_without_manage_user_details(
-    canvas, db
-):
+def test_make_default_is_hidden_with_a_sentence_for_staff_without_manage_user_details(canvas, db):
     from django.test import Client
 
     from tests.support.canvas import sign_in
