@@ -18,7 +18,7 @@ from django.conf import settings
 from canvas import http
 from canvas.bounded import Deadline, refuse
 from canvas.errors import NotAuthenticated, Unavailable
-from canvas.records import CanvasUser, Channel
+from canvas.records import BouncedChannel, CanvasUser, Channel, CommMessage
 
 # What `_send` answers, for subclasses outside this package (which must not import requests).
 Response = requests.Response
@@ -127,6 +127,43 @@ class CanvasClient:
             first_page_only=True,
         )
         return [CanvasUser.from_json(item) for item in items]
+
+    # --- help-desk diagnostics and the default email (docs/canvas-behaviour.md §13, §14) -------
+
+    def set_default_email(self, user_id: int | str, address: str) -> CanvasUser:
+        """Move the user's email row with this address to the top (§13.1). Canvas makes a row
+        it does not have (unconfirmed), so callers pass only an address the user already has."""
+        response = self._send(
+            "PUT", f"/api/v1/users/{user_path(user_id)}", data={"user[email]": address}
+        )
+        return CanvasUser.from_json(http.parse_json(response))
+
+    def bounced_channels(self, account_id: int | str, pattern: str) -> list[BouncedChannel]:
+        """The bounced-channel report filtered by `pattern` (a whole address, `*` for any
+        characters; §14.1). Not paginated: one answer of at most 1000 rows."""
+        response = self._send(
+            "GET",
+            f"/api/v1/accounts/{account_id}/bounced_communication_channels",
+            params=[("pattern", pattern), ("order", "desc")],
+        )
+        return BouncedChannel.rows_from_report(http.parse_json(response))
+
+    def comm_messages(self, user_id: int, start_time: str, limit: int) -> list[CommMessage]:
+        """The newest `limit` messages Canvas made for the user since `start_time` (§14.3):
+        the first page only, since a person reads the latest ones, not a year of them."""
+        response = self._send(
+            "GET",
+            "/api/v1/comm_messages",
+            params=[
+                ("user_id", str(user_id)),
+                ("start_time", start_time),
+                ("per_page", str(limit)),
+            ],
+        )
+        items = http.parse_json(response)
+        if not isinstance(items, list):
+            raise Unavailable("Canvas answered a list request with something else")
+        return [CommMessage.from_json(item) for item in items[:limit]]
 
     # --- plumbing -----------------------------------------------------------------------------
 

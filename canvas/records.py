@@ -103,3 +103,62 @@ class TokenGrant:
     # exchange whose answer names no user is refused (`TokenWithoutUser`).
     user_id: int | None
     user_name: str
+
+
+@dataclass(frozen=True)
+class BouncedChannel:
+    """One row of the bounced-channel report (docs/canvas-behaviour.md §14.1)."""
+
+    user_id: int
+    channel_id: int
+    address: str
+    bounced_at: datetime | None
+    reason: str
+
+    @classmethod
+    def rows_from_report(cls, data: Any) -> list["BouncedChannel"]:
+        """The report is an array of arrays whose first row is the (translated) header row, so
+        columns are read by position, as Canvas's own spec fixes them."""
+        if not isinstance(data, list):
+            raise Unavailable("Unexpected bounced-channel report from Canvas")
+        rows = []
+        try:
+            for row in data[1:]:
+                rows.append(
+                    cls(
+                        user_id=int(row[0]),
+                        channel_id=int(row[2]),
+                        address=str(row[4] or ""),
+                        bounced_at=_parse_time(row[5]),
+                        reason=str(row[6] or ""),
+                    )
+                )
+        except (IndexError, KeyError, TypeError, ValueError) as exc:
+            raise Unavailable(f"Unexpected bounced-channel row from Canvas: {exc}") from exc
+        return rows
+
+
+@dataclass(frozen=True)
+class CommMessage:
+    """A message Canvas sent, or tried to send, to a user (docs/canvas-behaviour.md §14.3)."""
+
+    id: int
+    created_at: datetime | None
+    sent_at: datetime | None
+    workflow_state: str
+    to: str
+    subject: str
+
+    @classmethod
+    def from_json(cls, data: Any) -> "CommMessage":
+        try:
+            return cls(
+                id=int(data["id"]),
+                created_at=_parse_time(data.get("created_at")),
+                sent_at=_parse_time(data.get("sent_at")),
+                workflow_state=str(data.get("workflow_state") or ""),
+                to=str(data.get("to") or ""),
+                subject=str(data.get("subject") or ""),
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise Unavailable(f"Unexpected message record from Canvas: {exc}") from exc

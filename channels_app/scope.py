@@ -42,6 +42,8 @@ class Scope:
     record: Callable[[services.ActionRecord], None] | None = None
     # The full-page template; the help desk extends the page with its own tools.
     template: str = PAGE
+    # A template included inside every change form (the help desk's reason field), or none.
+    change_fields: str = ""
 
     @property
     def page_url(self) -> str:

@@ -1,7 +1,9 @@
 """Use cases on a user's contact methods. Each makes the fewest Canvas calls the task allows."""
 
+import dataclasses
 import time
 from dataclasses import dataclass
+from typing import Literal
 
 from canvas.client import CanvasClient
 from canvas.errors import (
@@ -184,16 +186,40 @@ class ReplaceResult:
     added: Channel
     # None when the old address had already been removed elsewhere.
     removed: Channel | None
+    # The old address was the default email and the new one took its place.
+    made_default: bool = False
 
 
 class ReplaceIncomplete(Exception):
-    """The new address was added but the old one could not be removed: both are on the list."""
+    """The new address was added but a later step failed: both addresses are on the list.
 
-    def __init__(self, added: Channel, old: Channel, cause: CanvasProblem) -> None:
+    `step` says which: "default" (Canvas did not make the new address the default, so the old
+    one, still the default, was left in place) or "remove" (the old one could not be removed;
+    if it was the default, the new one already is).
+    """
+
+    def __init__(
+        self,
+        added: Channel,
+        old: Channel,
+        cause: CanvasProblem,
+        *,
+        step: Literal["default", "remove"] = "remove",
+        made_default: bool = False,
+    ) -> None:
         super().__init__(str(cause))
         self.added = added
         self.old = old
         self.cause = cause
+        self.step = step
+        self.made_default = made_default
+
+
+def default_email_of(channels: list[Channel]) -> Channel | None:
+    """Canvas's default email: the first unretired email by position, even an unconfirmed one
+    (docs/canvas-behaviour.md §1.9)."""
+    emails = sorted((c for c in channels if c.type == "email"), key=lambda c: c.position)
+    return emails[0] if emails else None
 
 
 def channel_replace(
@@ -210,7 +236,13 @@ def channel_replace(
     Adding first means a failure can never leave the user with neither address. If the add
     fails nothing changed and its error propagates; if the removal fails, ReplaceIncomplete
     carries the added channel so the caller can say that both addresses are now listed.
+
+    When the old address is the default email, the new one is made the default before the old
+    one goes (PUT users/:id, §13.1): otherwise Canvas would promote the next email by position,
+    which may be an unconfirmed address nothing is sent to (§1.6, §1.9). If that step fails the
+    old address is left in place, still the default.
     """
+    was_default = old.type == "email" and default_email_of(known_channels or []) == old
     added = channel_add(
         client=client,
         user_id=user_id,
@@ -219,9 +251,17 @@ def channel_replace(
         known_channels=known_channels,
         skip_confirmation=skip_confirmation,
     )
+    if was_default:
+        try:
+            client.set_default_email(user_id, added.address)
+        except CanvasProblem as exc:
+            # Even a lost sign-in: the new address is listed now, and the user must be told.
+            raise ReplaceIncomplete(added, old, exc, step="default") from exc
+        # Canvas moved it to the top of the list (§13.1).
+        added = dataclasses.replace(added, position=0)
     try:
         removed = channel_remove(client=client, user_id=user_id, channel_id=old.id)
     except CanvasProblem as exc:
         # Even a lost sign-in: both addresses are listed now, and the user must be told.
-        raise ReplaceIncomplete(added, old, exc) from exc
-    return ReplaceResult(added=added, removed=removed)
+        raise ReplaceIncomplete(added, old, exc, made_default=was_default) from exc
+    return ReplaceResult(added=added, removed=removed, made_default=was_default)

@@ -53,6 +53,8 @@ class Action(StrEnum):
     LOOK_UP_USER = "look up this user"
     ADD_NEW = "add the new address"
     REMOVE_OLD = "remove the old address"
+    MAKE_DEFAULT = "make the address the default"
+    CONFIRM = "confirm the address"
 
 
 def already_listed(*, for_self: bool = True) -> str:

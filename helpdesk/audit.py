@@ -24,23 +24,17 @@ from canvas.records import Channel
 from channels_app import services
 from channels_app.services import ActionRecord
 from channels_app.snapshot import ChannelSnapshot
-from helpdesk.forms import AuditFilterForm
+from helpdesk import wording
+from helpdesk.forms import AuditFilterForm, reason_from
 from helpdesk.models import AuditEntry
 from helpdesk.targets import Target
 from portal.client_ip import client_ip
 
 # Reading the log is recorded too: who looked at whose contact details is itself evidence.
-READ_PAGE, READ_CSV = "audit-read", "audit-export"
-ACTION_LABELS = {
-    "add": "Add",
-    "remove": "Remove",
-    "resend": "Send confirmation again",
-    "replace-add": "Replace email: add new",
-    "replace-remove": "Replace email: remove old",
-    READ_PAGE: "Read the audit log",
-    READ_CSV: "Downloaded the audit log (CSV)",
-}
-OUTCOME_LABELS = {"success": "Done", "refused": "Refused", "failure": "Failed"}
+# The labels (and so the filter's choices) are in `helpdesk.wording`.
+READ_PAGE, READ_CSV = wording.READ_PAGE, wording.READ_CSV
+ACTION_LABELS = wording.ACTION_LABELS
+OUTCOME_LABELS = wording.OUTCOME_LABELS
 # Characters a spreadsheet treats as the start of a formula (OWASP "CSV injection").
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Where some spreadsheet may start a cell: the start of ours, and after any character that is
@@ -71,6 +65,7 @@ def write(
     target_name: str,
     record: ActionRecord,
     detail: str = "",
+    reason: str = "",
 ) -> AuditEntry:
     return AuditEntry.objects.create(
         actor_canvas_id=actor_id,
@@ -84,6 +79,7 @@ def write(
         canvas_status=record.canvas_status,
         error=record.error,
         detail=detail[:255],
+        reason=reason[:255],
         request_id=request_id_of(request),
         client_ip=client_ip(request),
     )
@@ -119,6 +115,8 @@ class AuditTrail:
         self.request = request
         self.target = target
         self.skip_requested = request.POST.get("skip_confirmation") == "on"
+        # The staff member's reason, on every row of the request (HELPDESK_AUDIT_REASON).
+        self.reason = reason_from(request.POST)
         self._rows: list[tuple[ActionRecord, str]] = []
 
     def __call__(self, record: ActionRecord) -> None:
@@ -130,9 +128,18 @@ class AuditTrail:
         self._rows.append((record, f"replacing {old.address}"))
 
     def replace_remove(self, old: Channel, new_address: str, exc: Exception | None = None) -> None:
-        """The second step: removing `old` once `new_address` is in."""
+        """The last step: removing `old` once `new_address` is in."""
         record = services.record_of("replace-remove", old.type, old.address, exc)
         self._rows.append((record, f"replaced by {new_address}"))
+
+    def replace_default(self, old: Channel, new_address: str, exc: Exception | None = None) -> None:
+        """The middle step when `old` was the default: making `new_address` the default."""
+        record = services.record_of("replace-default", old.type, new_address, exc)
+        self._rows.append((record, f"was the default: {old.address}"))
+
+    def note(self, record: ActionRecord, detail: str) -> None:
+        """One row with a detail of its own (confirm, make default)."""
+        self._rows.append((record, detail))
 
     def write(self) -> None:
         user = self.request.portal_user  # type: ignore[attr-defined]
@@ -145,6 +152,7 @@ class AuditTrail:
                 target_name=self.target.name,
                 record=record,
                 detail="; ".join(filter(None, [detail, self._skip_note(record)])),
+                reason=self.reason,
             )
         self._rows.clear()
 
@@ -195,6 +203,12 @@ def filtered(form: AuditFilterForm) -> QuerySet[AuditEntry]:
         rows = rows.filter(_person("actor", data["actor"]))
     if data.get("target"):
         rows = rows.filter(_person("target", data["target"]))
+    if data.get("action"):
+        rows = rows.filter(action=data["action"])
+    if data.get("outcome"):
+        rows = rows.filter(outcome=data["outcome"])
+    if data.get("address"):
+        rows = rows.filter(address__icontains=data["address"].strip())
     zone = timezone.get_current_timezone()
     if data.get("date_from"):
         rows = rows.filter(created_at__gte=datetime.combine(data["date_from"], time.min, zone))
@@ -219,6 +233,7 @@ CSV_HEADER = [
     "Canvas status",
     "error",
     "detail",
+    "reason",
     "request id",
     "client IP",
 ]
@@ -257,6 +272,7 @@ def csv_row(entry: AuditEntry) -> list[str]:
         entry.canvas_status,
         entry.error,
         entry.detail,
+        entry.reason,
         entry.request_id,
         entry.client_ip,
     ]

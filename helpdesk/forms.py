@@ -1,16 +1,55 @@
-"""The help desk's forms: finding a user, replacing an email address, filtering the audit log."""
+"""The help desk's forms: finding a user, replacing an email address, filtering the audit log,
+and the reason or ticket reference every change carries (HELPDESK_AUDIT_REASON)."""
 
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.http import QueryDict
 
 from canvas.records import Channel
 from helpdesk import wording
 from portal.forms import PortalForm
 
 NOT_AUTOFILLED = {"autocomplete": "off", "spellcheck": "false"}
+
+
+# --- the reason for a change -------------------------------------------------------------------
+
+REASON_FIELD = "reason"
+REASON_MAX_LENGTH = 255
+
+
+def reason_policy() -> str:
+    """`required`, `optional` or `off` (HELPDESK_AUDIT_REASON)."""
+    return str(settings.HELPDESK_AUDIT_REASON)
+
+
+def reason_from(data: QueryDict) -> str:
+    """The reason as posted, trimmed to what the audit row keeps; blank when the field is off."""
+    if reason_policy() == "off":
+        return ""
+    return " ".join(data.get(REASON_FIELD, "").split())[:REASON_MAX_LENGTH]
+
+
+def reason_missing(data: QueryDict) -> bool:
+    """A change posted without the reason the policy requires: refused before Canvas is asked."""
+    return reason_policy() == "required" and not reason_from(data)
+
+
+def reason_field() -> forms.CharField:
+    required = reason_policy() == "required"
+    return forms.CharField(
+        label=wording.REASON_LABEL,
+        required=required,
+        max_length=REASON_MAX_LENGTH,
+        strip=True,
+        help_text=wording.REASON_HINT_REQUIRED if required else wording.REASON_HINT_OPTIONAL,
+        error_messages={"required": wording.REASON_MISSING},
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
 
 
 class SearchForm(PortalForm):
@@ -57,6 +96,8 @@ class ReplaceEmailForm(PortalForm):
         self.fields["skip_confirmation"].help_text = (
             wording.SKIP_PERMITTED if staff_can_skip else wording.SKIP_PROBABLY_IGNORED
         )
+        if reason_policy() != "off":
+            self.fields[REASON_FIELD] = reason_field()
 
     def clean_new_address(self) -> str:
         address: str = self.cleaned_data["new_address"]
@@ -92,6 +133,25 @@ class AuditFilterForm(PortalForm):
         required=False,
         max_length=255,
         help_text="Canvas id or part of a name",
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    action = forms.ChoiceField(
+        label="Action",
+        required=False,
+        choices=[("", "Any action"), *wording.ACTION_LABELS.items()],
+        error_messages={"invalid_choice": "Choose an action from the list."},
+    )
+    outcome = forms.ChoiceField(
+        label="Outcome",
+        required=False,
+        choices=[("", "Any outcome"), *wording.OUTCOME_LABELS.items()],
+        error_messages={"invalid_choice": "Choose an outcome from the list."},
+    )
+    address = forms.CharField(
+        label="Address",
+        required=False,
+        max_length=320,
+        help_text="Part of an email address or phone number",
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     date_from = forms.DateField(

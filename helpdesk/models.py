@@ -81,6 +81,9 @@ class AuditEntry(models.Model):
     canvas_status = models.PositiveSmallIntegerField(null=True, blank=True)
     error = models.TextField(blank=True)
     detail = models.CharField(max_length=255, blank=True)
+    # Why the staff member made the change (a ticket reference, a sentence), as they typed it;
+    # blank for readings of the log and where HELPDESK_AUDIT_REASON did not ask for one.
+    reason = models.CharField(max_length=255, blank=True, default="")
     request_id = models.CharField(max_length=64, blank=True)
     client_ip = models.GenericIPAddressField(null=True, blank=True)
 

@@ -36,6 +36,23 @@ STAFF_PERMISSION = "manage_user_logins"
 # Canvas honours skip_confirmation only for callers with this permission
 # (docs/canvas-behaviour.md §1.5).
 SKIP_PERMISSION = "manage_students"
+# The help desk's other tools, each shown only to staff whose Canvas role holds its right
+# (asked in the same permissions call, so they cost nothing extra):
+# PUT users/:id with user[email] needs manage_user_details (§13.1); the bounced-channel report
+# needs read_roster and view_notifications (§14.1); comm_messages needs view_notifications
+# (§14.3); another user's notification preferences need view_statistics (§11.4).
+DEFAULT_EMAIL_PERMISSION = "manage_user_details"
+ROSTER_PERMISSION = "read_roster"
+NOTIFICATIONS_PERMISSION = "view_notifications"
+STATISTICS_PERMISSION = "view_statistics"
+ASKED_PERMISSIONS = [
+    STAFF_PERMISSION,
+    SKIP_PERMISSION,
+    DEFAULT_EMAIL_PERMISSION,
+    ROSTER_PERMISSION,
+    NOTIFICATIONS_PERMISSION,
+    STATISTICS_PERMISSION,
+]
 MIN_SEARCH_LENGTH = 3  # Canvas refuses shorter search terms (docs/canvas-behaviour.md §10)
 EXACT_PREFIXES = ("sis_user_id:", "sis_login_id:")
 
@@ -48,6 +65,12 @@ class StaffStatus:
     # honours the permission from Site Admin, so the add reads back what really happened.
     can_skip_confirmation: bool
     checked_at: float
+    # Advisory like the above (a root-account setting can still switch view_notifications off,
+    # so a refusal of the call itself is read too): which tools the pages offer.
+    can_set_default_email: bool = False
+    can_read_bounces: bool = False
+    can_read_messages: bool = False
+    can_read_preferences: bool = False
 
 
 class StaffRequest(PortalRequest):
@@ -69,6 +92,11 @@ def cached_status(
             is_staff=bool(data["is_staff"]),
             can_skip_confirmation=bool(data["can_skip_confirmation"]),
             checked_at=float(data["checked_at"]),
+            # An answer stored before these existed lacks them: it is asked again (KeyError).
+            can_set_default_email=bool(data["can_set_default_email"]),
+            can_read_bounces=bool(data["can_read_bounces"]),
+            can_read_messages=bool(data["can_read_messages"]),
+            can_read_preferences=bool(data["can_read_preferences"]),
         )
     except (KeyError, TypeError, ValueError):
         return None
@@ -130,7 +158,7 @@ def check_with_canvas(client: CanvasClient, user_id: int) -> StaffStatus:
         # Students and teachers get [] here: one cheap call settles most users.
         if not client.list_accounts():
             return denied
-        rights = client.account_permissions("self", [STAFF_PERMISSION, SKIP_PERMISSION])
+        rights = client.account_permissions("self", ASKED_PERMISSIONS)
     except InsufficientScope:
         logger.warning(
             "help-desk check impossible: the developer key lacks the account scopes "
@@ -144,6 +172,10 @@ def check_with_canvas(client: CanvasClient, user_id: int) -> StaffStatus:
         is_staff=rights[STAFF_PERMISSION],
         can_skip_confirmation=rights[SKIP_PERMISSION],
         checked_at=now,
+        can_set_default_email=rights[DEFAULT_EMAIL_PERMISSION],
+        can_read_bounces=rights[ROSTER_PERMISSION] and rights[NOTIFICATIONS_PERMISSION],
+        can_read_messages=rights[NOTIFICATIONS_PERMISSION],
+        can_read_preferences=rights[STATISTICS_PERMISSION],
     )
 
 

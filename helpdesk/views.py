@@ -26,18 +26,19 @@ from canvas.errors import CanvasError, NotFound, ValidationFailed
 from canvas.records import Channel
 from channels_app import services
 from channels_app import views as channels
+from channels_app.forms import AddChannelForm
 from channels_app.scope import ChannelRoutes, Scope
 from channels_app.snapshot import ChannelSnapshot
 from helpdesk import audit, wording
 from helpdesk import staff as helpdesk
 from helpdesk.audit import AuditTrail, audited
-from helpdesk.forms import ReplaceEmailForm, SearchForm
+from helpdesk.forms import ReplaceEmailForm, SearchForm, reason_missing, reason_policy
 from helpdesk.models import AuditEntry
 from helpdesk.staff import StaffRequest, StaffStatus
 from helpdesk.targets import Target, load_target
 from portal import limits
 from portal.limited import limited
-from portal.views.errors import page_for, permission_denied, problem_page
+from portal.views.errors import alert_fragment, page_for, permission_denied, problem_page
 
 AUDIT_PER_PAGE = 50
 
@@ -84,6 +85,7 @@ def _could_not_load(
 class HelpdeskScope(Scope):
     target: Target | None = None
     staff: StaffStatus | None = None
+    reason_required: bool = False
 
 
 def with_target[**P, T: HttpResponseBase](
@@ -130,9 +132,31 @@ def target_scope(request: StaffRequest, target: Target, trail: AuditTrail | None
         can_skip_confirmation=True,
         record=trail,
         template="helpdesk/user.html",
+        change_fields="" if reason_policy() == "off" else REASON_FIELD_TEMPLATE,
         target=target,
         staff=request.staff,
+        reason_required=reason_policy() == "required",
     )
+
+
+REASON_FIELD_TEMPLATE = "helpdesk/_reason_field.html"
+
+
+def reason_refused(request: StaffRequest, scope: HelpdeskScope) -> HttpResponse:
+    """A change posted without the reason HELPDESK_AUDIT_REASON requires: the sentence where
+    failures go, the forms as filled in, and nothing sent to Canvas."""
+    if request.htmx:
+        # The typed values are still in the page's forms.
+        return alert_fragment(request, wording.REASON_MISSING, status=422)
+    known = ChannelSnapshot(request.session, scope.snapshot_key).get()
+    add_form = AddChannelForm(request.POST, can_skip_confirmation=scope.can_skip_confirmation)
+    context = channels.page_context(
+        scope,
+        known,
+        form=add_form if "address" in request.POST else None,
+        alert=wording.REASON_MISSING,
+    )
+    return render(request, scope.template, context, status=422)
 
 
 def _refused(
@@ -185,6 +209,8 @@ def user_page(request: StaffRequest, target: Target) -> HttpResponse:
 @with_target
 @limit_staff_changes
 def user_add(request: StaffRequest, target: Target) -> HttpResponse:
+    if reason_missing(request.POST):
+        return reason_refused(request, target_scope(request, target, None))
     with audited(request, target) as trail:
         return channels.add_channel(request, target_scope(request, target, trail))
 
@@ -196,6 +222,8 @@ def user_add(request: StaffRequest, target: Target) -> HttpResponse:
 def user_remove(request: StaffRequest, target: Target, channel_id: int) -> HttpResponse:
     if request.method == "GET":
         return channels.confirm_remove(request, target_scope(request, target, None), channel_id)
+    if reason_missing(request.POST):
+        return reason_refused(request, target_scope(request, target, None))
     with audited(request, target) as trail:
         return channels.remove_channel(request, target_scope(request, target, trail), channel_id)
 
@@ -205,6 +233,8 @@ def user_remove(request: StaffRequest, target: Target, channel_id: int) -> HttpR
 @with_target
 @limit_staff_changes
 def user_resend(request: StaffRequest, target: Target, channel_id: int) -> HttpResponse:
+    if reason_missing(request.POST):
+        return reason_refused(request, target_scope(request, target, None))
     with audited(request, target) as trail:
         return channels.resend_confirmation(
             request, target_scope(request, target, trail), channel_id
@@ -230,10 +260,12 @@ def _replace_page(
     status: int = 200,
     alert: str = "",
 ) -> HttpResponse:
+    default = services.default_email_of(list(form.emails.values()))
     context = {
         "scope": scope,
         "form": form,
         "emails": list(form.emails.values()),
+        "default_note": wording.replace_default_note(default) if default else "",
         "alert_message": alert,
     }
     return render(request, "helpdesk/replace.html", context, status=status)
@@ -297,11 +329,21 @@ def _replace(
         return _replace_page(request, scope, form, status=422)
     except services.ReplaceIncomplete as exc:
         trail.replace_add(old, exc.added.address)
-        trail.replace_remove(old, new, exc.cause)
         snapshot.upsert(exc.added)
-        alert = wording.half_done(
-            added=exc.added, old=old, owner_name=scope.owner_name, cause=exc.cause
-        )
+        if exc.step == "default":
+            trail.replace_default(old, exc.added.address, exc.cause)
+            alert = wording.half_done_default(added=exc.added, old=old, owner_name=scope.owner_name)
+        else:
+            if exc.made_default:
+                trail.replace_default(old, exc.added.address)
+            trail.replace_remove(old, new, exc.cause)
+            alert = wording.half_done(
+                added=exc.added,
+                old=old,
+                owner_name=scope.owner_name,
+                cause=exc.cause,
+                made_default=exc.made_default,
+            )
         context = channels.page_context(scope, snapshot.get(), alert=alert)
         return render(request, scope.template, context, status=_half_done_status(exc))
     except CanvasError as exc:
@@ -310,10 +352,15 @@ def _replace(
         alert = wording.replace_not_started(problem.message, old)
         return _replace_page(request, scope, form, status=problem.status, alert=alert)
     trail.replace_add(old, result.added.address)
+    if result.made_default:
+        trail.replace_default(old, result.added.address)
     trail.replace_remove(old, new)
     snapshot.upsert(result.added)
     snapshot.discard(old.id)
-    flash.success(request, wording.replaced(old, result.added, skip_requested=skip))
+    flash.success(
+        request,
+        wording.replaced(old, result.added, skip_requested=skip, made_default=result.made_default),
+    )
     return redirect(scope.page_url)
 
 

@@ -84,6 +84,11 @@ CANVAS_SCOPES = env_list(
             "url:GET|/api/v1/accounts/:account_id/permissions",
             "url:GET|/api/v1/accounts/:account_id/users",
             "url:GET|/api/v1/users/:id",
+            # Help-desk delivery tools (docs/canvas-behaviour.md §13.1, §14.1, §14.3): choosing
+            # the default email, the bounced-channel report, the messages Canvas sent.
+            "url:PUT|/api/v1/users/:id",
+            "url:GET|/api/v1/accounts/:account_id/bounced_communication_channels",
+            "url:GET|/api/v1/comm_messages",
         ]
     ),
 )
@@ -97,6 +102,12 @@ AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", 400)
 HELPDESK_STAFF_RECHECK_SECONDS = env.int("HELPDESK_STAFF_RECHECK_SECONDS", 60)
 if not 0 <= HELPDESK_STAFF_RECHECK_SECONDS <= 60:
     raise ImproperlyConfigured("HELPDESK_STAFF_RECHECK_SECONDS must be between 0 and 60.")
+# --- help desk: a reason or ticket reference on every change ---
+# `required`: a help-desk change without a reason is refused (nothing is sent to Canvas);
+# `optional`: the field is offered and stored when filled in; `off`: no field.
+HELPDESK_AUDIT_REASON = env.str(
+    "HELPDESK_AUDIT_REASON", "optional", validate=OneOf(["required", "optional", "off"])
+)
 # How many proxies in front of the portal append to X-Forwarded-For (docs/deploy.md §5). 0: none,
 # the header is ignored and the peer address is the client's.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", 0)

@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 
 from canvas_emulator.demo_users import DEMO_BOUNCING
 from harness.emulator import EmulatorProcess
-from helpdesk import audit
+from helpdesk import audit, wording
 from helpdesk.models import AuditEntry
 
 from .helpers import BrowserUI
@@ -68,11 +68,70 @@ def test_helpdesk_replaces_a_bouncing_email_and_audits_it(
     ui.check("audit log")
     changes = AuditEntry.objects.exclude(action=audit.READ_PAGE)
     assert set(changes.values_list("target_canvas_id", flat=True)) == {DEMO_BOUNCING}
-    assert changes.count() == 2  # the add and the removal, one request id
+    # The add, making it the default (Ben's old address was his default), the removal.
+    assert changes.count() == 3
     # Opening the log is itself recorded, with no user as its target.
     assert (
         AuditEntry.objects.filter(action=audit.READ_PAGE, actor_name="Hana Helpdesk").count() == 1
     )
+
+
+def test_hana_sees_why_bens_mail_does_not_arrive_and_fixes_it(
+    ui: BrowserUI, portal: EmulatorProcess
+) -> None:
+    page = ui.page
+    ui.sign_in("Hana Helpdesk")
+    ui.goto(f"/helpdesk/users/{DEMO_BOUNCING}/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Contact methods of Ben Okafor")
+
+    ui.htmx(lambda: page.get_by_role("link", name="Check delivery").click(), "delivery panel")
+    conclusion = page.locator("#delivery-conclusion")
+    expect(conclusion).to_contain_text(f"Every notification goes to {BEN_OLD}, which has bounced")
+    expect(page.locator("#delivery-panel")).to_contain_text("550 5.1.1")
+    # Loaded in place by htmx: still Ben's page.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Contact methods of Ben Okafor")
+
+    page.get_by_role("link", name="Replace an email address").click()
+    expect(page.locator("#default-note")).to_contain_text(
+        "the new address becomes the default in its place"
+    )
+    page.get_by_label("Email address to replace").select_option(label=f"{BEN_OLD} (active)")
+    page.get_by_label("New email address").fill(BEN_NEW)
+    page.get_by_label("Skip confirmation (the user will not be asked to confirm)").check()
+    page.get_by_label("Reason or ticket reference").fill("INC-77 no mail")
+    ui.check("replace form filled in")
+    page.get_by_role("button", name="Replace").click()
+    expect(ui.status_region()).to_contain_text(f"{BEN_NEW} is the default email now")
+
+    ui.htmx(lambda: page.get_by_role("link", name="Check delivery").click(), "panel after")
+    new_row = page.locator("#delivery-panel li", has_text=BEN_NEW)
+    expect(new_row).to_contain_text("Active")
+    expect(new_row).to_contain_text("Default")
+    expect(page.locator("#delivery-conclusion")).to_contain_text("Nothing here stops delivery")
+    ui.goto(f"/helpdesk/users/{DEMO_BOUNCING}/delivery/")  # the panel's own page, without htmx
+    expect(page.get_by_role("heading", level=1)).to_have_text("Delivery to Ben Okafor")
+    emails = [
+        c
+        for c in portal.channels(DEMO_BOUNCING)
+        if c["type"] == "email" and c["workflow_state"] != "retired"
+    ]
+    assert [(c["address"], c["workflow_state"]) for c in emails] == [(BEN_NEW, "active")]
+    reasons = set(
+        AuditEntry.objects.exclude(action=audit.READ_PAGE).values_list("reason", flat=True)
+    )
+    assert reasons == {"INC-77 no mail"}
+
+
+def test_rosa_sees_the_parts_her_role_cannot_read_hidden_with_a_sentence(
+    ui: BrowserUI, portal: EmulatorProcess
+) -> None:
+    page = ui.page
+    ui.sign_in("Rosa Support")
+    ui.goto(f"/helpdesk/users/{DEMO_BOUNCING}/")
+    ui.htmx(lambda: page.get_by_role("link", name="Check delivery").click(), "Rosa's panel")
+    expect(page.locator("#messages-missing")).to_have_text(wording.MESSAGES_NOT_ALLOWED)
+    expect(page.locator("#bounces-missing")).to_have_text(wording.BOUNCES_NOT_ALLOWED)
+    expect(page.locator("#delivery-panel")).not_to_contain_text("550 5.1.1")
 
 
 def test_helpdesk_pages_refuse_a_student(ui: BrowserUI, portal: EmulatorProcess) -> None:

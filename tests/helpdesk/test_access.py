@@ -31,6 +31,10 @@ URLS = [
     ("get", f"/helpdesk/users/{BEN}/channels/5/remove/", 200),
     ("post", f"/helpdesk/users/{BEN}/channels/5/remove/", 302),
     ("post", f"/helpdesk/users/{BEN}/channels/5/resend/", 302),
+    ("get", f"/helpdesk/users/{BEN}/delivery/", 200),
+    # Channel 5 is Ben's unconfirmed SMS: never made the default, confirmed in one action.
+    ("post", f"/helpdesk/users/{BEN}/channels/5/make-default/", 409),
+    ("post", f"/helpdesk/users/{BEN}/channels/5/confirm/", 302),
     ("get", f"/helpdesk/users/{BEN}/replace-email/", 200),
     ("post", f"/helpdesk/users/{BEN}/replace-email/", 302),
     ("get", "/helpdesk/audit/", 200),

@@ -128,7 +128,7 @@ def test_page_lists_newest_first_with_every_column(admin, log):
     text = text_of(admin.get("/helpdesk/audit/"))
     assert text.index("new@example.edu") < text.index("Sam Support")
     assert (
-        "Hana Helpdesk (3) Ada Lovelace (1) Add email: new@example.edu Failed 200 "
+        "Hana Helpdesk (3) Ada Lovelace (1) Add email: new@example.edu Failed — 200 "
         "Unavailable: x req-1 192.0.2.7" in text
     )
 
