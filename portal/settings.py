@@ -84,6 +84,11 @@ CANVAS_SCOPES = env_list(
             "url:GET|/api/v1/accounts/:account_id/permissions",
             "url:GET|/api/v1/accounts/:account_id/users",
             "url:GET|/api/v1/users/:id",
+            # What each contact method receives (docs/canvas-behaviour.md §11.5): read a channel's
+            # preferences (also another user's, for the help desk), set one category, set many.
+            "url:GET|/api/v1/users/:user_id/communication_channels/:communication_channel_id/notification_preferences",
+            "url:PUT|/api/v1/users/self/communication_channels/:communication_channel_id/notification_preference_categories/:category",
+            "url:PUT|/api/v1/users/self/communication_channels/:communication_channel_id/notification_preferences",
         ]
     ),
 )
