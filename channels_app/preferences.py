@@ -14,7 +14,7 @@ heading over them.
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Literal
+from typing import Any, Literal
 
 from django.contrib.sessions.backends.base import SessionBase
 
@@ -186,11 +186,11 @@ class PreferenceMemory:
         self._session = session
         self._key = str(user_key)
 
-    def _mine(self) -> dict[str, dict[str, object]]:
+    def _mine(self) -> dict[str, Any]:
         stored = self._session.get(SESSION_KEY, {}).get(self._key, {})
         return {"channels": dict(stored.get("channels", {})), "names": stored.get("names", [])}
 
-    def _save(self, mine: dict[str, dict[str, object]] | dict[str, object]) -> None:
+    def _save(self, mine: dict[str, Any]) -> None:
         # Only the signed-in user's own memory: the help desk reads, it never writes for others.
         self._session[SESSION_KEY] = {self._key: mine}
 
@@ -206,7 +206,7 @@ class PreferenceMemory:
         """A whole channel's rows, as Canvas listed them."""
         mine = self._mine()
         mine["channels"][str(channel_id)] = by_category(preferences)
-        mine["names"] = [p.notification for p in preferences]  # type: ignore[assignment]
+        mine["names"] = [p.notification for p in preferences]
         self._save(mine)
 
     def remember_all(self, channel_id: int, frequencies: dict[str, str]) -> None:

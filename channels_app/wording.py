@@ -249,7 +249,7 @@ def address_hint(*, local: str, international: str) -> str:
 # --- what a contact method receives (notification preferences, §6, §11) -------------------------
 # Kept as one block: the row's one-line summary, the panel's outcomes and refusals.
 
-RECEIVES_UNKNOWN = "Open “Notifications” to see"
+RECEIVES_UNKNOWN = "Not checked yet: use “Choose what it receives” to see"
 RECEIVES_UNCONFIRMED = "Nothing until it is confirmed"
 RECEIVES_NOTHING = "Nothing"
 RECEIVES_VARIED = "Some notifications, at different times"

@@ -7,7 +7,9 @@ import re
 import pytest
 from django.test import Client
 
+from canvas_emulator.demo_users import DEMO_STUDENT
 from channels_app import preferences
+from tests.support.canvas import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -66,7 +68,7 @@ def test_the_page_view_stays_one_canvas_call_and_rows_say_they_are_not_known_yet
     response = student.get("/channels/")
     assert canvas_calls(canvas) == [("GET", "/api/v1/users/self/communication_channels")]
     text = text_of(response)
-    assert "Receives: Open “Notifications” to see" in text
+    assert "Receives: Not checked yet: use “Choose what it receives” to see" in text
     assert "Receives: Nothing until it is confirmed" in text  # Ada's unconfirmed address
     assert "Choose what it receives" in text
 
@@ -258,4 +260,19 @@ def test_the_changes_are_limited_like_every_other_change(added, student, canvas,
     canvas.clear_requests()
     refused = student.post(url + "none/", headers=HTMX)
     assert refused.status_code == 429
+    assert canvas_calls(canvas) == []
+
+
+@pytest.mark.parametrize("action", ["", "copy-default/", "none/"])
+def test_every_preference_change_requires_csrf(canvas, action):
+    client = Client(enforce_csrf_checks=True)
+    sign_in(canvas, client, DEMO_STUDENT)
+    client.get("/channels/")
+    canvas.clear_requests()
+    data = {"category": "grading", "frequency": "never"}
+    for headers in ({}, HTMX):
+        response = client.post(
+            f"/channels/{ADA_DEFAULT}/notifications/{action}", data, headers=headers
+        )
+        assert response.status_code == 403
     assert canvas_calls(canvas) == []
