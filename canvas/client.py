@@ -18,7 +18,13 @@ from django.conf import settings
 from canvas import http
 from canvas.bounded import Deadline, refuse
 from canvas.errors import NotAuthenticated, Unavailable
-from canvas.records import BouncedChannel, CanvasUser, Channel, CommMessage
+from canvas.records import (
+    BouncedChannel,
+    CanvasUser,
+    Channel,
+    CommMessage,
+    NotificationPreference,
+)
 
 # What `_send` answers, for subclasses outside this package (which must not import requests).
 Response = requests.Response
@@ -165,6 +171,40 @@ class CanvasClient:
             raise Unavailable("Canvas answered a list request with something else")
         return [CommMessage.from_json(item) for item in items[:limit]]
 
+    # --- notification preferences (docs/canvas-behaviour.md §6, §11) ----------------------------
+
+    def list_notification_preferences(
+        self, user_id: int | str, channel_id: int
+    ) -> list[NotificationPreference]:
+        """Every notification's frequency on one channel: one unpaginated answer (§11.4).
+
+        Not read-only in Canvas: it creates the missing rows with their defaults (§11.3)."""
+        path = f"/api/v1/users/{user_path(user_id)}/communication_channels/{channel_id}"
+        return _preferences_of(self._send("GET", f"{path}/notification_preferences"))
+
+    def set_notification_category(
+        self, channel_id: int, category: str, frequency: str
+    ) -> list[NotificationPreference]:
+        """One frequency for every notification of a category; answers the category's rows."""
+        slug = _WRITABLE_CATEGORY.get(category, category)
+        path = f"{_self_channel_path(channel_id)}/notification_preference_categories/{quote(slug)}"
+        response = self._send("PUT", path, data={"notification_preferences[frequency]": frequency})
+        return _preferences_of(response)
+
+    def set_notification_preferences(
+        self, channel_id: int, frequencies: dict[str, str]
+    ) -> list[NotificationPreference]:
+        """Many notifications at once (`update_all`); answers only the rows sent (§11.4).
+
+        Canvas saves item by item without a transaction, so every name sent must be one Canvas
+        listed: an unknown one stops the write halfway with a 404."""
+        data = {
+            f"notification_preferences[{_WRITABLE_NOTIFICATION.get(name, name)}][frequency]": freq
+            for name, freq in frequencies.items()
+        }
+        path = f"{_self_channel_path(channel_id)}/notification_preferences"
+        return _preferences_of(self._send("PUT", path, data=data))
+
     # --- plumbing -----------------------------------------------------------------------------
 
     def _send(self, method: str, path_or_url: str, **kwargs: Any) -> requests.Response:
@@ -214,3 +254,28 @@ class CanvasClient:
                 break
             response = self._send("GET", next_url)
         raise refuse(path, f"Canvas listed more than {max_pages} pages", "pages")
+
+
+# --- notification preferences: Canvas's spellings (docs/canvas-behaviour.md §11.4) ----------------
+
+# `find_or_update_for` titleizes a notification name before looking it up, which turns the API's
+# own "confirm_sms_communication_channel" into "Confirm Sms …" and a 404; only the literal DB
+# name finds it. Every other API spelling titleizes back to its DB name.
+_WRITABLE_NOTIFICATION = {"confirm_sms_communication_channel": "Confirm SMS Communication Channel"}
+# `parse_category` takes "discussionentry" for DiscussionEntry but 404s on "discussion_entry",
+# the spelling the GETs emit; the other two CamelCase categories take the emitted spelling.
+_WRITABLE_CATEGORY = {"discussion_entry": "discussionentry"}
+
+
+def _self_channel_path(channel_id: int) -> str:
+    # Canvas routes every preference write through users/self (§6): no one writes another
+    # user's preferences through the API.
+    return f"/api/v1/users/self/communication_channels/{channel_id}"
+
+
+def _preferences_of(response: requests.Response) -> list[NotificationPreference]:
+    body = http.parse_json(response)
+    items = body.get("notification_preferences") if isinstance(body, dict) else None
+    if not isinstance(items, list):
+        raise Unavailable("Canvas answered a notification preference request with something else")
+    return [NotificationPreference.from_json(item) for item in items]

@@ -162,3 +162,26 @@ class CommMessage:
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise Unavailable(f"Unexpected message record from Canvas: {exc}") from exc
+
+
+@dataclass(frozen=True)
+class NotificationPreference:
+    """How often one notification goes to one channel (docs/canvas-behaviour.md §6, §11.4).
+
+    `notification` and `category` are the API's underscored spellings ("new_announcement",
+    "due_date"); `frequency` is immediately, daily, weekly or never."""
+
+    notification: str
+    category: str
+    frequency: str
+
+    @classmethod
+    def from_json(cls, data: Any) -> "NotificationPreference":
+        try:
+            return cls(
+                notification=str(data["notification"]),
+                category=str(data["category"]),
+                frequency=str(data["frequency"]),
+            )
+        except (KeyError, TypeError) as exc:
+            raise Unavailable(f"Unexpected notification preference from Canvas: {exc}") from exc

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.session import PortalRequest, canvas_login_required
 from canvas.errors import CanvasError, ValidationFailed
 from canvas.records import Channel
-from channels_app import presenters, services, wording
+from channels_app import preference_views, presenters, services, wording
 from channels_app.forms import AddChannelForm, PushTokenForm
 from channels_app.scope import PAGE, Scope
 from channels_app.snapshot import ChannelSnapshot
@@ -108,8 +108,10 @@ def _changed(
     focus_id: int | None = None,
     focus_heading: bool = False,
     form: AddChannelForm | None = None,
+    notifications_offer: Channel | None = None,
 ) -> HttpResponse:
-    """After a successful change: fragments for htmx, post/redirect/get otherwise."""
+    """After a successful change: fragments for htmx, post/redirect/get otherwise.
+    `notifications_offer`: a new address offered the default email's notifications."""
     if request.htmx:
         context = page_context(
             scope,
@@ -119,6 +121,7 @@ def _changed(
             focus_heading=focus_heading,
             status=message,
         )
+        context["notifications_offer"] = notifications_offer
         return render(request, "channels/_changed.html", context)
     flash.success(request, message)
     return redirect(scope.page_url)
@@ -204,13 +207,18 @@ def add_channel(request: PortalRequest, scope: Scope) -> HttpResponse:
             )
         else:
             scope.note("add", channel_type, address)
+            channels = snapshot.upsert(channel)
+            message, offer = wording.added(channel, skip_requested=skip), None
+            if scope.is_self:
+                message, offer = preference_views.after_add(request, channel, channels, message)
             return _changed(
                 request,
                 scope,
-                snapshot.upsert(channel),
-                message=wording.added(channel, skip_requested=skip),
+                channels,
+                message=message,
                 focus_id=channel.id,
                 form=AddChannelForm(can_skip_confirmation=scope.can_skip_confirmation),
+                notifications_offer=offer,
             )
     if request.htmx:
         return render(request, f"{PAGE}#add-form", page_context(scope, snapshot.get(), form=form))

@@ -9,6 +9,7 @@ so a later translation finds every sentence here, whole: none is assembled from 
 from dataclasses import dataclass
 from enum import StrEnum
 from http import HTTPStatus
+from typing import TYPE_CHECKING
 
 from canvas.errors import (
     AnswerRefused,
@@ -22,6 +23,9 @@ from canvas.errors import (
 from canvas.records import Channel
 from channels_app.presenters import spoken_name
 from channels_app.services import CONFIRMATION_MESSAGE_LIMIT
+
+if TYPE_CHECKING:
+    from channels_app.preferences import Summary
 
 # The status of a page that reports Canvas's failure. Canvas being down is not the portal
 # failing: load balancers and error-rate alerts read a portal 5xx as the portal failing, so the
@@ -55,6 +59,8 @@ class Action(StrEnum):
     REMOVE_OLD = "remove the old address"
     MAKE_DEFAULT = "make the address the default"
     CONFIRM = "confirm the address"
+    LOAD_NOTIFICATIONS = "load what this address receives"
+    SAVE_NOTIFICATIONS = "save what this address receives"
 
 
 def already_listed(*, for_self: bool = True) -> str:
@@ -240,3 +246,70 @@ def address_hint(*, local: str, international: str) -> str:
         f"For text messages, enter a mobile number such as {local}; add the country code for "
         f"other countries ({international})."
     )
+
+
+# --- what a contact method receives (notification preferences, §6, §11) -------------------------
+# Kept as one block: the row's one-line summary, the panel's outcomes and refusals.
+
+RECEIVES_UNKNOWN = "Not checked yet: use “Choose what it receives” to see"
+RECEIVES_UNCONFIRMED = "Nothing until it is confirmed"
+RECEIVES_NOTHING = "Nothing"
+RECEIVES_VARIED = "Some notifications, at different times"
+RECEIVES_EVERYTHING = {
+    "immediately": "Everything, right away",
+    "daily": "Everything, in a daily summary",
+    "weekly": "Everything, in a weekly summary",
+}
+
+
+def _listed(labels: tuple[str, ...]) -> str:
+    """ "Announcements", "Announcements and grades", "A, B and C": the list read as one phrase."""
+    if len(labels) == 1:
+        return labels[0]
+    return f"{', '.join(labels[:-1])} and {labels[-1].lower()}"
+
+
+def receives(summary: "Summary") -> str:
+    """The row's one line: what Canvas sends to this address, as far as the portal has seen."""
+    if summary.kind == "unconfirmed":
+        return RECEIVES_UNCONFIRMED
+    if summary.kind == "nothing":
+        return RECEIVES_NOTHING
+    if summary.kind == "same_as":
+        return f"Same as {summary.same_as}"
+    if summary.kind == "same_once_confirmed":
+        return f"Same as {summary.same_as} once it is confirmed; nothing until then"
+    if summary.kind == "everything":
+        return RECEIVES_EVERYTHING[summary.frequency]
+    if summary.kind == "right_away":
+        groups = _listed(summary.groups)
+        if summary.rest_never:
+            return f"{groups} right away, the rest never"
+        return f"{groups} right away, the rest in summaries or never"
+    if summary.kind == "varied":
+        return RECEIVES_VARIED
+    return RECEIVES_UNKNOWN
+
+
+def new_address_receives_nothing(address: str) -> str:
+    """Added after the add's own sentence: Canvas creates every notification of a channel other
+    than the user's first as `never` (§6, §11.3)."""
+    return f"Canvas will send nothing to {address} until you choose what it receives."
+
+
+def category_saved(address: str, category: str, frequency: str) -> str:
+    return f"Saved: {category} to {address}: {frequency}."
+
+
+def copied_default(address: str, default_address: str) -> str:
+    return f"Saved: {address} now receives the same notifications as {default_address}."
+
+
+def set_to_nothing(address: str) -> str:
+    return f"Saved: Canvas will send no notifications to {address}."
+
+
+UNKNOWN_CATEGORY = "That kind of notification is not one Canvas knows. Nothing was changed."
+BAD_FREQUENCY = "Choose right away, daily, weekly or never. Nothing was changed."
+NO_DEFAULT_TO_COPY = "There is no other default email to copy from. Nothing was changed."
+NO_NOTIFICATIONS_BY_TEXT = "Nothing: Canvas no longer sends notifications by text message"

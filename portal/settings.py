@@ -89,6 +89,11 @@ CANVAS_SCOPES = env_list(
             "url:PUT|/api/v1/users/:id",
             "url:GET|/api/v1/accounts/:account_id/bounced_communication_channels",
             "url:GET|/api/v1/comm_messages",
+            # What each contact method receives (docs/canvas-behaviour.md §11.5): read a channel's
+            # preferences (also another user's, for the help desk), set one category, set many.
+            "url:GET|/api/v1/users/:user_id/communication_channels/:communication_channel_id/notification_preferences",
+            "url:PUT|/api/v1/users/self/communication_channels/:communication_channel_id/notification_preference_categories/:category",
+            "url:PUT|/api/v1/users/self/communication_channels/:communication_channel_id/notification_preferences",
         ]
     ),
 )

@@ -63,10 +63,24 @@
   document.addEventListener("htmx:afterSettle", focusMarked);
   document.addEventListener("DOMContentLoaded", focusMarked);
 
+  // Closing a row's notification panel returns focus to the button that opened it.
+  function closeNotifications(slot) {
+    var panel = slot.querySelector("[data-notifications-for]");
+    if (!panel) return;
+    var id = panel.getAttribute("data-notifications-for");
+    slot.replaceChildren();
+    var button = document.querySelector('[data-notifications-button="' + id + '"]');
+    if (button) button.focus();
+  }
+
   document.addEventListener("click", function (event) {
     var cancel = event.target.closest("[data-cancel-confirm]");
     if (cancel) {
       cancelConfirm(cancel.closest(".channel__confirm"));
+    }
+    var close = event.target.closest("[data-close-notifications]");
+    if (close) {
+      closeNotifications(close.closest(".channel__notifications"));
     }
   });
 
@@ -76,6 +90,11 @@
     if (slot) {
       event.preventDefault();
       cancelConfirm(slot);
+    }
+    var panelSlot = event.target.closest && event.target.closest(".channel__notifications");
+    if (panelSlot) {
+      event.preventDefault();
+      closeNotifications(panelSlot);
     }
   });
 })();

@@ -122,7 +122,7 @@ def test_an_empty_value_keeps_the_default(empty: str) -> None:
     assert read["CANVAS_RETRIES"] == 2
     assert read["CANVAS_TIMEOUT"] == [3.05, 10.0]
     assert read["LTI_DEPLOYMENT_IDS"] == []
-    assert len(read["CANVAS_SCOPES"]) == 11  # the eleven of docs/deploy.md §1
+    assert len(read["CANVAS_SCOPES"]) == 14  # the fourteen of docs/deploy.md §1
     assert read["LTI_AUTH_URL"] == ""
     assert read["STATIC_ROOT"] == str(REPO_ROOT / "staticfiles")
     assert read["LOG_LEVEL"] == "INFO"
