@@ -67,11 +67,16 @@ def replace_not_started(said: str, old: Channel) -> str:
 
 
 def _state_of(added: Channel, *, skip_requested: bool) -> str:
+    # "Active" says Canvas may send there, not what it sends (docs/canvas-behaviour.md §11.3);
+    # "was asked to send": Canvas answers the same when it silently skips the message (§12.3).
     if added.is_active:
-        return f"{added.address} is active: Canvas sends notifications there now."
+        return (
+            f"{added.address} is active: Canvas can send to it, but only the notifications its "
+            "settings turn on."
+        )
     text = (
-        f"{added.address} is unconfirmed: Canvas sent a confirmation link to it, and sends "
-        "nothing there until the user opens that link."
+        f"{added.address} is unconfirmed: Canvas was asked to send a confirmation link to it, "
+        "and sends nothing there until the user opens that link."
     )
     return f"{text} {SKIP_IGNORED}" if skip_requested else text
 
