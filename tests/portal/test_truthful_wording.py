@@ -37,7 +37,7 @@ def help_desk(settings) -> None:
     settings.HELPDESK_URL, settings.HELPDESK_EMAIL = HELP_URL, HELP_EMAIL
 
 
-# --- text messages as they really are --------------------------------------------------------------
+# --- text messages as they really are ---------------------------------------------------
 
 
 def test_students_are_offered_email_only_while_sms_is_off(student, canvas):
@@ -322,7 +322,7 @@ def test_not_getting_notifications_is_a_disclosure_built_from_what_the_page_know
     assert "default email is not confirmed" not in text  # Ada's default is confirmed
 
 
-# --- the help desk's contact -----------------------------------------------------------------------
+# --- the help desk's contact --------------------------------------------------------------
 
 
 def test_without_help_desk_settings_the_sentence_stands_alone(student, canvas):
