@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+from portal.help_desk import AsksHelpDesk
+
 
 @dataclass(frozen=True)
 class SignInProblem:
@@ -20,8 +22,10 @@ def refused(reason: str) -> SignInProblem:
     """Canvas answered the sign-in with an OAuth error code (checked to be a short word)."""
     return SignInProblem(
         "Canvas could not sign you in",
-        f"Canvas refused the sign-in (reason: {reason}). Try again; if it keeps happening, tell "
-        "your help desk this reason.",
+        AsksHelpDesk(
+            f"Canvas refused the sign-in (reason: {reason}). Try again; if it keeps happening, "
+            "tell your help desk this reason."
+        ),
     )
 
 
@@ -42,9 +46,11 @@ CODE_REFUSED = SignInProblem(
 )
 NO_USER = SignInProblem(
     "Canvas did not say who you are",
-    "Canvas accepted the sign-in but did not tell us which Canvas account is yours, so we did "
-    "not sign you in or keep anything. Please try again; if it keeps happening, tell your help "
-    "desk.",
+    AsksHelpDesk(
+        "Canvas accepted the sign-in but did not tell us which Canvas account is yours, so we "
+        "did not sign you in or keep anything. Please try again; if it keeps happening, tell "
+        "your help desk."
+    ),
 )
 CANVAS_DOWN = SignInProblem(
     "Canvas is not answering",

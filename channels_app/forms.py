@@ -16,6 +16,7 @@ from channels_app import wording
 from portal.forms import PortalForm
 
 CHANNEL_TYPE_CHOICES = [("email", "Email"), ("sms", "Text message (SMS)")]
+EMAIL_ONLY_CHOICES = CHANNEL_TYPE_CHOICES[:1]
 
 # Types that can receive a text message. US and Canadian numbers do not tell a mobile from a
 # landline, so phonenumbers calls every one of them FIXED_LINE_OR_MOBILE: that must stay allowed.
@@ -106,10 +107,26 @@ class AddChannelForm(PortalForm):
     # That confirmation is a question, not a mistake: the field is not marked invalid.
     question_codes = frozenset({"confirm_ascii"})
 
-    def __init__(self, *args: Any, can_skip_confirmation: bool = False, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        can_skip_confirmation: bool = False,
+        offer_sms: bool = True,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         if not can_skip_confirmation:
             del self.fields["skip_confirmation"]
+        self.offers_sms = offer_sms
+        if not offer_sms:
+            # Current Canvas cancels every SMS, its confirmation code included (§11.3): a number
+            # added here could never be confirmed. A posted "sms" is an invalid choice.
+            channel_type = self.fields["channel_type"]
+            assert isinstance(channel_type, forms.ChoiceField)
+            channel_type.choices = EMAIL_ONLY_CHOICES
+            self.fields["address"].label = wording.EMAIL_ONLY_LABEL
+            self.fields["address"].error_messages["required"] = wording.EMAIL_ONLY_REQUIRED
+            return
         self.fields["address"].help_text = wording.address_hint(
             local=self.phone_examples.local, international=self.phone_examples.international
         )
@@ -195,3 +212,33 @@ class PushTokenForm(PortalForm):
         error_messages={"required": "Paste the device's push token."},
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
+
+
+# Canvas's confirmation-code alphabet (docs/canvas-behaviour.md §12.1); an SMS code has 4 of them.
+CODE_ALPHABET = "2346789acefhkmnrtuvwxyzABCDEFGHJKLMNPQRTUVWXYZ"
+SMS_CODE_LENGTH = 4
+
+
+class ConfirmationCodeForm(PortalForm):
+    """The code of a text message, checked before the browser goes to Canvas's /register/ page,
+    so nothing but a well-formed code ever becomes part of that address."""
+
+    code = forms.CharField(
+        label=wording.CODE_LABEL,
+        help_text=wording.CODE_HINT,
+        max_length=64,
+        strip=True,
+        error_messages={"required": wording.CODE_MISSING},
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "spellcheck": "false", "size": "6"}
+        ),
+    )
+
+    # The row the form belongs to, set by the view that checked it.
+    channel_id: int | None = None
+
+    def clean_code(self) -> str:
+        code: str = self.cleaned_data["code"]
+        if len(code) != SMS_CODE_LENGTH or any(ch not in CODE_ALPHABET for ch in code):
+            raise ValidationError(wording.CODE_INVALID)
+        return code

@@ -268,7 +268,9 @@ def after_add(
     Costs no Canvas call: a new row that is not the user's first channel gets `never` for every
     notification (§6, §11.3). An address removed earlier and added back keeps its old rows, so
     it is not a new row and nothing is claimed about it."""
-    if channel.type == "sms" or not preferences.starts_with_nothing(channel, channels):
+    if not preferences.has_preferences_to_show(channel) or not preferences.starts_with_nothing(
+        channel, channels
+    ):
         return message, None
     _memory(request).remember_all(channel.id, dict(preferences.ALL_NEVER))
     said = f"{message} {wording.new_address_receives_nothing(channel.address)}"

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
+from django.conf import settings
 from django.contrib.sessions.backends.base import SessionBase
 
 from canvas.client import CanvasClient
@@ -36,25 +37,27 @@ MIXED = "mixed"
 # Categories a phone can receive: Canvas cancels every other push message
 # (ALLOWED_PUSH_NOTIFICATION_CATEGORIES, docs/canvas-behaviour.md §11.3). The push panel shows
 # only these; the help desk and the push row's note may import it.
-PUSH_CATEGORIES = frozenset(
-    {
-        "announcement",
-        "appointment_availability",
-        "appointment_cancelations",
-        "calendar",
-        "conversation_message",
-        "course_content",
-        "discussion_mention",
-        "reported_reply",
-        "due_date",
-        "grading",
-        "invitation",
-        "student_appointment_signups",
-        "submission_comment",
-        "discussion",
-        "discussion_entry",
-    }
-)
+# Canvas's push allow-list as its own UI shows it (`ALLOWED_PUSH_NOTIFICATION_CATEGORIES`,
+# docs/canvas-behaviour.md §11.3): a phone gets nothing outside these, whatever the settings say.
+# Slug (as the preferences API spells the category) → how the page names it.
+PUSH_CATEGORY_LABELS = {
+    "announcement": "announcements",
+    "appointment_availability": "appointment availability",
+    "appointment_cancelations": "appointment cancellations",
+    "calendar": "calendar changes",
+    "conversation_message": "inbox messages",
+    "course_content": "course content",
+    "discussion_mention": "discussion mentions",
+    "reported_reply": "reported replies",
+    "due_date": "due dates",
+    "grading": "grading",
+    "invitation": "invitations",
+    "student_appointment_signups": "appointment sign-ups",
+    "submission_comment": "submission comments",
+    "discussion": "discussions",
+    "discussion_entry": "discussion posts",
+}
+PUSH_CATEGORIES = frozenset(PUSH_CATEGORY_LABELS)
 
 # Student groups, in the order a student looks for them, and each Canvas category (§11.2) in
 # the words of someone who has never seen Canvas's settings page.
@@ -146,6 +149,17 @@ def category_label(category: str) -> str:
     """A category Canvas has and this list does not (installations differ, §11.1) is still
     shown, under its own name."""
     return CATEGORY_LABELS.get(category) or category.replace("_", " ").capitalize()
+
+
+def texts_are_delivered() -> bool:
+    """Whether this Canvas sends text messages at all: current Canvas cancels every one (§11.3);
+    SMS_ENABLED says an institution's Canvas still does."""
+    return bool(settings.SMS_ENABLED)
+
+
+def has_preferences_to_show(channel: Channel) -> bool:
+    """An SMS row has nothing to choose while Canvas sends no text messages."""
+    return channel.type != "sms" or texts_are_delivered()
 
 
 def shown_categories(channel: Channel, categories: Iterable[str]) -> list[str]:

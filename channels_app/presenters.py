@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+from django.utils.safestring import SafeString
+
 from canvas.records import Channel
 from channels_app.services import can_resend
 
@@ -21,6 +23,13 @@ def spoken_name(channel: Channel) -> str:
 class ChannelRow:
     channel: Channel
     is_default: bool
+    # Filled in by channels_app/guidance.py: sentences under the row, the note next to "Send
+    # the confirmation again", and whether the row offers the SMS code field.
+    notes: tuple[str | SafeString, ...] = ()
+    resend_note: str = ""
+    offers_code: bool = False
+    # The code field's form (channels_app.forms.ConfirmationCodeForm) when `offers_code`.
+    code_form: object = None
 
     @property
     def id(self) -> int:
@@ -86,31 +95,6 @@ def display_order(channels: list[Channel]) -> list[Channel]:
 
 def unconfirmed(channels: list[Channel]) -> list[Channel]:
     return [c for c in sorted(channels, key=lambda c: c.position) if c.is_unconfirmed]
-
-
-def removal_warning(
-    channel: Channel, channels: list[Channel], *, for_self: bool = True
-) -> str | None:
-    """What removing this channel costs, said before the user confirms."""
-    whose = "your" if for_self else "the user's"
-    if channel.type != "email":
-        if channel.type == "push":
-            return f"Canvas will stop sending push notifications to all {whose} devices."
-        return None
-    emails = [c for c in channels if c.type == "email"]
-    if len(emails) == 1:
-        return (
-            f"This is {whose} only email address: "
-            "Canvas will have no email to send notifications to."
-        )
-    default = default_email(channels)
-    if default is not None and default.id == channel.id:
-        following = next(c for c in sorted(emails, key=lambda c: c.position) if c.id != channel.id)
-        return (
-            f"This is {whose} default email. Canvas will use "
-            f"{following.address} as {whose} default instead."
-        )
-    return None
 
 
 def neighbour_after_removal(channel_id: int, channels: list[Channel]) -> int | None:

@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Literal
 
+from django.conf import settings
 from django.urls import reverse
 
 from channels_app import services
@@ -44,6 +45,12 @@ class Scope:
     template: str = PAGE
     # A template included inside every change form (the help desk's reason field), or none.
     change_fields: str = ""
+
+    @property
+    def offers_sms(self) -> bool:
+        """Students are offered text messages only where Canvas still sends them (§11.3); the
+        help desk keeps them, since "Skip confirmation" can make a number active without a code."""
+        return bool(settings.SMS_ENABLED) or not self.is_self
 
     @property
     def page_url(self) -> str:

@@ -7,6 +7,7 @@ urlpatterns = [
     path("add/", views.channel_add_view, name="channel_add"),
     path("<int:channel_id>/remove/", views.channel_remove_view, name="channel_remove"),
     path("<int:channel_id>/resend/", views.channel_resend_view, name="channel_resend"),
+    path("<int:channel_id>/code/", views.channel_code_view, name="channel_code"),
     path("push/unregister/", views.push_unregister_view, name="push_unregister"),
 ]
 

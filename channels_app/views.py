@@ -7,18 +7,20 @@ forms in `forms`, whose page it is in `scope`. A lost Canvas sign-in is not caug
 `NotAuthenticated` is no `CanvasError`, and `canvas_login_required` turns it into the sign-in.
 """
 
+from dataclasses import replace
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages as flash
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.session import PortalRequest, canvas_login_required
 from canvas.errors import CanvasError, ValidationFailed
 from canvas.records import Channel
-from channels_app import preference_views, presenters, services, wording
-from channels_app.forms import AddChannelForm, PushTokenForm
+from channels_app import guidance, preference_views, presenters, services, wording
+from channels_app.forms import AddChannelForm, ConfirmationCodeForm, PushTokenForm
 from channels_app.scope import PAGE, Scope
 from channels_app.snapshot import ChannelSnapshot
 from portal import limits
@@ -41,14 +43,24 @@ def page_context(
     focus_heading: bool = False,
     alert: str = "",
     status: str = "",
+    code_form: ConfirmationCodeForm | None = None,
 ) -> dict[str, Any]:
     known = channels or []
     return {
         "scope": scope,
         "channels_loaded": channels is not None,
-        "groups": presenters.group_channels(known),
+        "groups": _with_code_forms(
+            guidance.annotate(presenters.group_channels(known), known, for_self=scope.is_self),
+            code_form,
+        ),
+        "banner_default": guidance.banner_default(known, for_self=scope.is_self),
+        "help_panel": guidance.help_panel(known) if scope.is_self else None,
+        "code_form": code_form,
         "unconfirmed": presenters.unconfirmed(known),
-        "form": form or AddChannelForm(can_skip_confirmation=scope.can_skip_confirmation),
+        "form": form
+        or AddChannelForm(
+            can_skip_confirmation=scope.can_skip_confirmation, offer_sms=scope.offers_sms
+        ),
         "push_form": push_form or PushTokenForm(),
         "has_push": any(c.type == "push" for c in known),
         "focus_id": focus_id,
@@ -58,6 +70,26 @@ def page_context(
         "confirmation_limit": services.CONFIRMATION_MESSAGE_LIMIT,
         "replace_form": form is not None,
     }
+
+
+def _with_code_forms(
+    groups: list[presenters.ChannelGroup], checked: ConfirmationCodeForm | None
+) -> list[presenters.ChannelGroup]:
+    """Each row offering the SMS code field gets its form: the one just checked (with what was
+    typed and the sentence saying what is wrong) for its row, a blank one elsewhere."""
+
+    def form_for(row: presenters.ChannelRow) -> ConfirmationCodeForm:
+        if checked is not None and checked.channel_id == row.id:
+            return checked
+        return ConfirmationCodeForm(prefix=code_prefix(row.id))
+
+    return [
+        replace(
+            group,
+            rows=[replace(r, code_form=form_for(r)) if r.offers_code else r for r in group.rows],
+        )
+        for group in groups
+    ]
 
 
 def _known_channels(request: PortalRequest, scope: Scope) -> list[Channel] | None:
@@ -132,7 +164,9 @@ def refused_on_page(request: PortalRequest, scope: Scope, refusal: limits.Refusa
     and the forms as the user filled them."""
     if request.htmx:
         return refusal_page(request, refusal)  # the typed value is still in the page's form
-    add_form = AddChannelForm(request.POST, can_skip_confirmation=scope.can_skip_confirmation)
+    add_form = AddChannelForm(
+        request.POST, can_skip_confirmation=scope.can_skip_confirmation, offer_sms=scope.offers_sms
+    )
     return _full_page(
         request,
         scope,
@@ -180,7 +214,9 @@ def channels_page(request: PortalRequest) -> HttpResponse:
 
 
 def add_channel(request: PortalRequest, scope: Scope) -> HttpResponse:
-    form = AddChannelForm(request.POST, can_skip_confirmation=scope.can_skip_confirmation)
+    form = AddChannelForm(
+        request.POST, can_skip_confirmation=scope.can_skip_confirmation, offer_sms=scope.offers_sms
+    )
     snapshot = ChannelSnapshot(request.session, scope.snapshot_key)
     if form.is_valid():
         channel_type, address = form.cleaned_data["channel_type"], form.cleaned_data["address"]
@@ -217,7 +253,9 @@ def add_channel(request: PortalRequest, scope: Scope) -> HttpResponse:
                 channels,
                 message=message,
                 focus_id=channel.id,
-                form=AddChannelForm(can_skip_confirmation=scope.can_skip_confirmation),
+                form=AddChannelForm(
+                    can_skip_confirmation=scope.can_skip_confirmation, offer_sms=scope.offers_sms
+                ),
                 notifications_offer=offer,
             )
     if request.htmx:
@@ -270,7 +308,7 @@ def confirm_remove(request: PortalRequest, scope: Scope, channel_id: int) -> Htt
         "row": presenters.ChannelRow(
             channel, is_default=channel == presenters.default_email(channels)
         ),
-        "warning": presenters.removal_warning(channel, channels, for_self=scope.is_self),
+        "warning": guidance.removal_warning(channel, channels, for_self=scope.is_self),
     }
     if request.htmx:
         return render(request, "channels/_remove_confirm.html", context)
@@ -352,6 +390,7 @@ def resend_confirmation(request: PortalRequest, scope: Scope, channel_id: int) -
         kept = AddChannelForm(
             initial={"channel_type": channel.type, "address": channel.address},
             can_skip_confirmation=scope.can_skip_confirmation,
+            offer_sms=scope.offers_sms,
         )
         message = wording.resend_incomplete(channel, for_self=scope.is_self)
         return _resend_answer(request, scope, message, form=kept, status=wording.CANVAS_FAILED)
@@ -359,7 +398,7 @@ def resend_confirmation(request: PortalRequest, scope: Scope, channel_id: int) -
         return failure_response(request, scope, exc, action=wording.Action.RESEND, changes=True)
     scope.note("resend", channel.type, channel.address)
     channels = snapshot.upsert(result.channel)
-    message = wording.confirmation_sent(channel)
+    message = wording.confirmation_sent(channel, for_self=scope.is_self)
     return _changed(request, scope, channels, message=message, focus_id=result.channel.id)
 
 
@@ -425,3 +464,28 @@ def push_unregister_view(request: PortalRequest) -> HttpResponse:
             page_context(scope, _known_channels(request, scope), push_form=form),
         )
     return _full_page(request, scope, _known_channels(request, scope), push_form=form, status=422)
+
+
+# --- SMS confirmation code ----------------------------------------------------------------------
+
+
+def code_prefix(channel_id: int) -> str:
+    """One code field per unconfirmed number: the prefix keeps their ids apart on the page."""
+    return f"sms{channel_id}"
+
+
+@require_http_methods(["GET"])
+@canvas_login_required
+def channel_code_view(request: PortalRequest, channel_id: int) -> HttpResponse:
+    """Send the browser to Canvas's own /register/<code> page, where the student's Canvas
+    session confirms the number (docs/canvas-behaviour.md §7, §12.2: the API cannot, a bearer
+    token is ignored there). Only a well-formed code is put in that address; a wrong one comes
+    back to the page with a sentence next to the field. Nothing changes here: Canvas does it."""
+    if not settings.SMS_ENABLED:
+        raise Http404
+    scope = self_scope(request)
+    form = ConfirmationCodeForm(request.GET, prefix=code_prefix(channel_id))
+    if form.is_valid():
+        return redirect(f"{settings.CANVAS_BASE_URL}/register/{form.cleaned_data['code']}")
+    form.channel_id = channel_id
+    return _full_page(request, scope, _known_channels(request, scope), code_form=form)

@@ -23,6 +23,7 @@ from canvas.errors import (
 from canvas.records import Channel
 from channels_app.presenters import spoken_name
 from channels_app.services import CONFIRMATION_MESSAGE_LIMIT
+from portal.help_desk import AsksHelpDesk
 
 if TYPE_CHECKING:
     from channels_app.preferences import Summary
@@ -86,21 +87,41 @@ def add_refusal(exc: ValidationFailed, *, address: str, for_self: bool = True) -
         )
     if exc.has("email"):
         return "Canvas does not accept this email address. Check it for typos."
-    if exc.has("type") or exc.has("user_id"):
+    # Both caps count removed rows too (docs/canvas-behaviour.md §1.5): the institution's cap
+    # counts addresses removed in the last hour, Canvas's own cap of 100 every address ever added.
+    if exc.has("type"):
         if for_self:
-            return (
-                "You have as many contact methods as Canvas allows. "
-                "Remove one that is no longer used, then add this one."
+            return AsksHelpDesk(
+                "You have as many contact methods as your institution allows. Addresses removed "
+                "in the last hour still count, so removing one now does not make room at once: "
+                "try again in an hour, or ask your help desk."
             )
         return (
-            "This user has as many contact methods as Canvas allows. "
-            "Remove one that is no longer used, then add this one."
+            "This user has as many contact methods as the institution allows. Addresses removed "
+            "in the last hour still count, so removing one now does not make room at once: try "
+            "again in an hour."
+        )
+    if exc.has("user_id"):
+        if for_self:
+            return AsksHelpDesk(
+                "Canvas keeps every address ever added to an account, removed ones included, and "
+                "yours has reached Canvas's limit, so removing one does not make room. Ask your "
+                "help desk."
+            )
+        return (
+            "Canvas keeps every address ever added to an account, removed ones included, and "
+            "this user's has reached Canvas's limit, so removing one does not make room."
         )
     return "Canvas did not accept this address. Check it and try again."
 
 
 def failure(exc: CanvasError, *, action: Action, changes: bool, for_self: bool = True) -> Problem:
     """A sentence for a failed Canvas call. `action` completes "we could not …"."""
+    if isinstance(exc, ValidationFailed) and exc.has("workflow_state"):
+        # The one refusal of a removal: the number Canvas texts sign-in codes to (§1.5, §1.6).
+        if for_self:
+            return Problem(HTTPStatus.BAD_REQUEST, SIGN_IN_NUMBER)
+        return Problem(HTTPStatus.BAD_REQUEST, SIGN_IN_NUMBER_FOR_STAFF)
     if isinstance(exc, Forbidden) and not for_self:
         return Problem(
             HTTPStatus.FORBIDDEN,
@@ -115,14 +136,18 @@ def failure(exc: CanvasError, *, action: Action, changes: bool, for_self: bool =
     if isinstance(exc, Forbidden):
         return Problem(
             HTTPStatus.FORBIDDEN,
-            "Your institution manages contact methods centrally, so they cannot be changed here. "
-            "Ask your help desk to make this change.",
+            AsksHelpDesk(
+                "Your institution manages contact methods centrally, so they cannot be changed "
+                "here. Ask your help desk to make this change."
+            ),
         )
     if isinstance(exc, InsufficientScope):
         return Problem(
             CANVAS_FAILED,
-            f"This portal is not allowed to {action} in your Canvas. "
-            "Please tell your help desk (the Canvas developer key is missing a scope).",
+            AsksHelpDesk(
+                f"This portal is not allowed to {action} in your Canvas. "
+                "Please tell your help desk (the Canvas developer key is missing a scope)."
+            ),
         )
     if isinstance(exc, NotFound):
         return Problem(
@@ -140,13 +165,26 @@ def failure(exc: CanvasError, *, action: Action, changes: bool, for_self: bool =
     if isinstance(exc, AnswerRefused):
         return Problem(
             CANVAS_FAILED,
-            f"Canvas sent more than this portal accepts, so we could not {action}. "
-            "Trying again will not help: please tell your help desk.",
+            AsksHelpDesk(
+                f"Canvas sent more than this portal accepts, so we could not {action}. "
+                "Trying again will not help: please tell your help desk."
+            ),
         )
     return Problem(
         CANVAS_FAILED,
         f"Canvas is not answering right now, so we could not {action}. Try again in a few minutes.",
     )
+
+
+SIGN_IN_NUMBER = AsksHelpDesk(
+    "Canvas did not remove this number because it is where Canvas texts your sign-in codes "
+    "(multi-factor authentication). Ask your help desk if you want to stop using it."
+)
+SIGN_IN_NUMBER_FOR_STAFF = (
+    "Canvas did not remove this number because it is where Canvas texts the user's sign-in "
+    "codes (multi-factor authentication). Reset the user's multi-factor authentication in Canvas "
+    "first."
+)
 
 
 # --- what a change did ---------------------------------------------------------------------------
@@ -158,17 +196,23 @@ SKIP_IGNORED = (
 
 
 def added(channel: Channel, *, skip_requested: bool = False) -> str:
+    # "was asked to send": Canvas answers the same whether it sent or silently skipped the
+    # message (at most 3 per address, ever, §12.3). "Active" says Canvas may send there, not what
+    # it sends: a new address starts at "Never" for every notification but the first one's (§11.3).
     if channel.is_active:
-        return f"Added {channel.address}. It is active: Canvas can send notifications there now."
+        return (
+            f"Added {channel.address}. It is active: Canvas can send to it, but only the "
+            "notifications its settings turn on."
+        )
     if channel.type == "sms":
         message = (
-            f"Added {channel.address}. Canvas sent a text message with a confirmation link to "
-            "it; it gets no notifications until that link is used."
+            f"Added {channel.address}. Canvas was asked to send it a text message with a "
+            "4-character confirmation code; it gets no notifications until that code is entered."
         )
     else:
         message = (
-            f"Added {channel.address}. Canvas sent an email with a confirmation link to it; "
-            "it gets no notifications until that link is used."
+            f"Added {channel.address}. Canvas was asked to send it an email with a confirmation "
+            "link; it gets no notifications until that link is opened."
         )
     return f"{message} {SKIP_IGNORED}" if skip_requested else message
 
@@ -194,17 +238,33 @@ def unknown_channel(channel_id: int) -> str:
     return f"contact method {channel_id}"
 
 
-def confirmation_sent(channel: Channel) -> str:
-    if channel.type == "sms":
+def confirmation_sent(channel: Channel, *, for_self: bool = True) -> str:
+    # After 3 messages Canvas sends no more, and neither its profile page nor a re-add resets
+    # the count (§12.3): only the help desk can confirm the address then.
+    if not for_self:
+        if channel.type == "sms":
+            return (
+                f"Canvas was asked to send a new confirmation text message to {channel.address}. "
+                f"Canvas sends at most {CONFIRMATION_MESSAGE_LIMIT} confirmation messages per "
+                "address, ever: if none arrives, add the address again with “Skip confirmation”."
+            )
         return (
+            f"Canvas was asked to send a new confirmation email to {channel.address}. "
+            f"Canvas sends at most {CONFIRMATION_MESSAGE_LIMIT} confirmation messages per "
+            "address, ever: if none arrives, add the address again with “Skip confirmation”."
+        )
+    if channel.type == "sms":
+        return AsksHelpDesk(
             f"Canvas was asked to send a new confirmation text message to {channel.address}. "
             f"Canvas sends at most {CONFIRMATION_MESSAGE_LIMIT} confirmation messages per "
-            "address: if none arrives, use a link you already have or your Canvas profile page."
+            "address, ever: if none arrives, use a code you already have, or ask your help desk "
+            "to confirm the number."
         )
-    return (
+    return AsksHelpDesk(
         f"Canvas was asked to send a new confirmation email to {channel.address}. "
         f"Canvas sends at most {CONFIRMATION_MESSAGE_LIMIT} confirmation messages per "
-        "address: if none arrives, use a link you already have or your Canvas profile page."
+        "address, ever: if none arrives, use a link you already have, or ask your help desk "
+        "to confirm the address."
     )
 
 
@@ -230,13 +290,17 @@ def not_resendable(channel: Channel) -> str:
         )
     if channel.is_active:
         return (
-            f"{channel.address} is already confirmed and gets notifications, so no new "
-            "confirmation was sent and nothing was changed."
+            f"{channel.address} is already confirmed, so no new confirmation was sent and "
+            "nothing was changed."
         )
     return f"Canvas cannot send a confirmation to {channel.address}, so nothing was changed."
 
 
-PUSH_UNREGISTERED = "Done: that device will no longer get push notifications from Canvas."
+# Canvas answers success whether or not the token matched a device (§1.7).
+PUSH_UNREGISTERED = (
+    "Done. If that token belonged to one of your devices, that device will no longer get push "
+    "notifications from Canvas."
+)
 NO_PUSH_CHANNEL = "Canvas has no push notifications set up for your account."
 
 
@@ -312,4 +376,120 @@ def set_to_nothing(address: str) -> str:
 UNKNOWN_CATEGORY = "That kind of notification is not one Canvas knows. Nothing was changed."
 BAD_FREQUENCY = "Choose right away, daily, weekly or never. Nothing was changed."
 NO_DEFAULT_TO_COPY = "There is no other default email to copy from. Nothing was changed."
-NO_NOTIFICATIONS_BY_TEXT = "Nothing: Canvas no longer sends notifications by text message"
+
+
+# --- what the page says about each address (channels_app/guidance.py) -----------------------------
+
+# Current Canvas cancels every SMS message, confirmation codes included (§11.3).
+SMS_NOT_SENT = (
+    "Current Canvas sends no text messages, so this number gets no notifications and cannot be "
+    "confirmed."
+)
+DEFAULT_EMAIL_ROLE = (
+    "Canvas sends mail about your account here, such as notices that an address was added or "
+    "removed."
+)
+DEFAULT_EMAIL_ROLE_FOR_STAFF = (
+    "Canvas sends mail about this user's account here, such as notices that an address was added "
+    "or removed."
+)
+# A link (format_html): there is no API for a user's own default email (§13.2).
+CHOOSE_DEFAULT = (
+    'To make another confirmed email your default, choose it in your <a href="{url}">Canvas '
+    "profile settings</a>."
+)
+CHOOSE_DEFAULT_FOR_STAFF = (
+    "The user can make another confirmed email their default in their Canvas profile settings."
+)
+# Removing and re-adding an email that is not the default notifies the default (§1.5, §1.6).
+RESEND_NOTICES = (
+    "Sending again removes this address and adds it back, so Canvas also emails your default "
+    "address a notice that it was removed and another that it was added."
+)
+RESEND_NOTICES_FOR_STAFF = (
+    "Sending again removes this address and adds it back, so Canvas also emails the user's "
+    "default address a notice that it was removed and another that it was added."
+)
+EMAIL_ONLY_LABEL = "Email address"
+EMAIL_ONLY_REQUIRED = "Enter the email address to add."
+CODE_LABEL = "Have a confirmation code?"
+CODE_HINT = (
+    "Type the 4-character code from the text message. Canvas opens and confirms the number; it "
+    "may ask you to log in first."
+)
+CODE_INVALID = (
+    "That is not a confirmation code: a code is the 4 letters and digits in the text message, "
+    "such as 7Kx3, and capitals matter."
+)
+CODE_MISSING = "Type the 4-character code from the text message."
+
+
+def push_receives(categories: list[str]) -> str:
+    """What a phone can receive: Canvas's push allow-list (§11.3), whatever the settings say."""
+    return (
+        "Canvas sends a phone or tablet only these kinds of notifications, whatever the "
+        f"settings say: {', '.join(categories)}."
+    )
+
+
+def default_unconfirmed(address: str, *, for_self: bool = True) -> str:
+    if for_self:
+        return (
+            f"{address} is your default email and it is not confirmed: Canvas can email you "
+            "nothing until it is."
+        )
+    return (
+        f"{address} is this user's default email and it is not confirmed: Canvas can email "
+        "them nothing until it is."
+    )
+
+
+def next_default(address: str, *, confirmed: bool, for_self: bool = True) -> str:
+    """Removing the default email: what the next one is (§1.6, §1.9). What it receives is not
+    known to the page (its settings are another read), so it is not guessed at."""
+    if for_self and confirmed:
+        return (
+            f"This is your default email. Canvas will use {address} as your default instead; "
+            "it is confirmed."
+        )
+    if for_self:
+        return (
+            f"This is your default email. Canvas will use {address} as your default instead, "
+            "and it is not confirmed: Canvas can email you nothing until it is."
+        )
+    if confirmed:
+        return (
+            f"This is the user's default email. Canvas will use {address} as the default "
+            "instead; it is confirmed."
+        )
+    return (
+        f"This is the user's default email. Canvas will use {address} as the default instead, "
+        "and it is not confirmed: Canvas can email the user nothing until it is."
+    )
+
+
+# --- "Not getting notifications?" (templates/channels/_not_getting.html) -------------------------
+
+HELP_PANEL_TITLE = "Not getting notifications?"
+HELP_DEFAULT_UNCONFIRMED = (
+    "Your default email is not confirmed, so Canvas emails you nothing. Confirm it first (see "
+    "above)."
+)
+HELP_NEW_ADDRESS_NEVER = (
+    "A newly added address starts with every notification set to “Never”: choose what it "
+    "should receive in its notification settings."
+)
+HELP_SMS_OFF = "Current Canvas sends no text messages, so a mobile number gets nothing."
+HELP_SMS_ON = (
+    "A mobile number gets text messages only once it is confirmed with the code Canvas texted "
+    "to it, and only if your institution's Canvas still sends text messages."
+)
+HELP_PUSH = (
+    "Push notifications reach only the Canvas app on a phone or tablet, and only for some kinds "
+    "of notifications."
+)
+HELP_SPAM = (
+    "Look in your spam or junk folder, and add Canvas's sender to your contacts or safe senders "
+    "(on Canvas hosted by Instructure it is notifications@instructure.com)."
+)
+HELP_ASK = AsksHelpDesk("Still nothing? Ask your help desk.")

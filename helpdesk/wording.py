@@ -97,11 +97,16 @@ def replace_not_started(said: str, old: Channel) -> str:
 
 
 def _state_of(added: Channel, *, skip_requested: bool) -> str:
+    # "Active" says Canvas may send there, not what it sends (docs/canvas-behaviour.md §11.3);
+    # "was asked to send": Canvas answers the same when it silently skips the message (§12.3).
     if added.is_active:
-        return f"{added.address} is active: Canvas sends notifications there now."
+        return (
+            f"{added.address} is active: Canvas can send to it, but only the notifications its "
+            "settings turn on."
+        )
     text = (
-        f"{added.address} is unconfirmed: Canvas sent a confirmation link to it, and sends "
-        "nothing there until the user opens that link."
+        f"{added.address} is unconfirmed: Canvas was asked to send a confirmation link to it, "
+        "and sends nothing there until the user opens that link."
     )
     return f"{text} {SKIP_IGNORED}" if skip_requested else text
 
@@ -160,7 +165,7 @@ def _half_done_removal(
 def replace_default_note(default: Channel) -> str:
     """Said on the replace form before anything happens."""
     return (
-        f"{default.address} is the default email: Canvas sends notifications there first. If "
+        f"{default.address} is the default email: Canvas sends mail about the account there. If "
         "you replace it, the new address becomes the default in its place."
     )
 
@@ -290,7 +295,7 @@ def made_default(channel: Channel) -> str:
 
 
 def made_default_sentence(address: str) -> str:
-    return f"{address} is the default email now: Canvas sends notifications there first."
+    return f"{address} is the default email now: Canvas sends mail about the account there."
 
 
 def not_made_default(channel: Channel | None, reason: str) -> str:
@@ -308,7 +313,10 @@ def not_made_default(channel: Channel | None, reason: str) -> str:
 
 
 def confirmed(channel: Channel) -> str:
-    return f"{channel.address} is confirmed: Canvas sends notifications there now."
+    return (
+        f"{channel.address} is confirmed: Canvas can send to it, but only the notifications its "
+        "settings turn on."
+    )
 
 
 def not_confirmed(channel: Channel | None, reason: str) -> str:

@@ -3,6 +3,8 @@ heading, what to do, and its status."""
 
 from dataclasses import dataclass
 
+from portal.help_desk import AsksHelpDesk
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -18,8 +20,10 @@ EXPIRED = Problem(
 )
 NOT_FROM_CANVAS = Problem(
     "Canvas could not open the portal",
-    "The portal could not confirm that this link came from your Canvas. Open the portal from "
-    "the link in Canvas again; if this keeps happening, tell your help desk.",
+    AsksHelpDesk(
+        "The portal could not confirm that this link came from your Canvas. Open the portal "
+        "from the link in Canvas again; if this keeps happening, tell your help desk."
+    ),
 )
 TOO_LONG = Problem(
     "Canvas could not open the portal",

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from accounts.session import current_user
+from portal import help_desk
 
 
 def portal(request: HttpRequest) -> dict[str, Any]:
@@ -15,4 +16,6 @@ def portal(request: HttpRequest) -> dict[str, Any]:
         "brand_logo_url": settings.BRAND_LOGO_URL,
         "portal_user": current_user(request),
         "canvas_profile_url": f"{settings.CANVAS_BASE_URL}/profile/settings",
+        # After a sentence in a template that says to ask the help desk ("" when unset).
+        "help_desk_contact": help_desk.contact(),
     }

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
-from marshmallow.validate import OneOf
+from marshmallow.validate import Email, OneOf
 
 from portal import config_safety
 from portal.env import env, env_list, env_url
@@ -413,6 +413,17 @@ PORTAL_NAME = env.str("PORTAL_NAME", "Contact Methods")
 INSTITUTION_NAME = env.str("INSTITUTION_NAME", "")
 BRAND_COLOR = env.str("BRAND_COLOR", "#0374B5")
 BRAND_LOGO_URL = env.str("BRAND_LOGO_URL", "")
+
+# --- Text messages and the help desk (docs/deploy.md) -------------------------------------------
+
+# Current Canvas cancels every SMS message, confirmation codes included
+# (docs/canvas-behaviour.md §11.3), so by default students are not offered text messages. Turn it
+# on only for a Canvas that still sends them.
+SMS_ENABLED = env.bool("SMS_ENABLED", False)
+# Where students reach the help desk; shown with every sentence that says "ask your help desk".
+# Either, both or neither (the sentences then stand without a link).
+HELPDESK_URL = env_url("HELPDESK_URL")
+HELPDESK_EMAIL = env.str("HELPDESK_EMAIL", "", validate=Email())
 
 # --- Logging ------------------------------------------------------------------------------------
 

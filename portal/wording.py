@@ -24,3 +24,12 @@ SERVER_ERROR = PageProblem(
 )
 NOT_ALLOWED = PageProblem("Not allowed", "You do not have permission to see this page.")
 TOO_MANY_TITLE = "Please wait before trying again"
+
+# How to reach the help desk (portal/help_desk.py), after a sentence that says to ask it. The
+# placeholders are links, filled in with format_html (escaped).
+HELP_DESK_WEB = 'Reach your help desk at <a href="{url}">{url}</a>.'
+HELP_DESK_EMAIL = 'Email your help desk at <a href="mailto:{email}">{email}</a>.'
+HELP_DESK_WEB_AND_EMAIL = (
+    'Reach your help desk at <a href="{url}">{url}</a> or by email at '
+    '<a href="mailto:{email}">{email}</a>.'
+)

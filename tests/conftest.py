@@ -30,3 +30,10 @@ def canvas(emulator: EmulatorProcess, settings) -> EmulatorProcess:
 def student(canvas: EmulatorProcess, client: Client, db) -> Client:
     """A Django test client signed in through Canvas OAuth as the demo student."""
     return sign_in(canvas, client, DEMO_STUDENT)
+
+
+@pytest.fixture
+def sms_on(settings) -> None:
+    """An institution whose Canvas still sends text messages (`SMS_ENABLED`; off by default,
+    as current Canvas cancels every SMS, docs/canvas-behaviour.md §11.3)."""
+    settings.SMS_ENABLED = True

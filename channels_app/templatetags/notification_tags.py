@@ -12,11 +12,17 @@ from channels_app.snapshot import ChannelSnapshot
 register = template.Library()
 
 
+@register.filter
+def has_preferences(channel: Channel) -> bool:
+    return preferences.has_preferences_to_show(channel)
+
+
 @register.simple_tag(takes_context=True)
 def receives_line(context: dict[str, Any], channel: Channel) -> str:
-    if channel.type == "sms":
-        # Current Canvas cancels every text message, whatever the settings (§11.3).
-        return wording.NO_NOTIFICATIONS_BY_TEXT
+    if not preferences.has_preferences_to_show(channel):
+        # Current Canvas cancels every text message, whatever the settings (§11.3); the row's
+        # note says so.
+        return wording.RECEIVES_NOTHING
     request = context["request"]
     user_id = request.portal_user.id
     channels = ChannelSnapshot(request.session, user_id).get() or [channel]

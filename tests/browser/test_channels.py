@@ -22,6 +22,7 @@ def emulator_channel(emulator: EmulatorProcess, address: str) -> dict | None:
     )
 
 
+@pytest.mark.usefixtures("sms_on")
 def test_add_email_and_phone(ada: BrowserUI, portal: EmulatorProcess) -> None:
     page = ada.page
     ada.add("new.address@example.com")
@@ -29,7 +30,8 @@ def test_add_email_and_phone(ada: BrowserUI, portal: EmulatorProcess) -> None:
     expect(row).to_contain_text("Unconfirmed")
     expect(row).to_be_focused()
     expect(ada.status_region()).to_contain_text(
-        "Added new.address@example.com. Canvas sent an email with a confirmation link"
+        "Added new.address@example.com. Canvas was asked to send it an email with a confirmation "
+        "link"
     )
     expect(ada.address_field).to_have_value("")  # a fresh form for the next address
 
@@ -37,11 +39,12 @@ def test_add_email_and_phone(ada: BrowserUI, portal: EmulatorProcess) -> None:
     phone = ada.row("+12025550143")  # normalised to E.164 before it reached Canvas
     expect(phone).to_be_focused()
     expect(page.locator("#group-sms + ul")).to_contain_text("+12025550143")
-    expect(ada.status_region()).to_contain_text("Canvas sent a text message")
+    expect(ada.status_region()).to_contain_text("Canvas was asked to send it a text message")
     assert emulator_channel(portal, "+12025550143")["type"] == "sms"
     assert emulator_channel(portal, "new.address@example.com")["workflow_state"] == "unconfirmed"
 
 
+@pytest.mark.usefixtures("sms_on")
 @pytest.mark.parametrize(
     ("kind", "typed", "canvas_settings", "message"),
     [
@@ -59,7 +62,7 @@ def test_add_email_and_phone(ada: BrowserUI, portal: EmulatorProcess) -> None:
             "Email",
             "one.more@example.com",
             {"max_communication_channels": 3},
-            "You have as many contact methods as Canvas allows.",
+            "You have as many contact methods as your institution allows.",
         ),
     ],
     ids=["blank", "bad-email", "bad-phone", "duplicate", "banned-domain", "too-many"],
@@ -103,7 +106,8 @@ def test_remove_with_confirmation(ada: BrowserUI, portal: EmulatorProcess) -> No
     question = page.get_by_role("group", name=f"Remove {SCHOOL}?")
     expect(question).to_be_focused()
     expect(question).to_contain_text(
-        f"This is your default email. Canvas will use {PERSONAL} as your default instead."
+        f"This is your default email. Canvas will use {PERSONAL} as your default instead, and it "
+        "is not confirmed"
     )
     question.get_by_role("button", name="Cancel").click()
     expect(question).to_have_count(0)

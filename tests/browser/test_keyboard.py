@@ -1,5 +1,6 @@
 """The same flows with the keyboard only: Tab, Shift+Tab, Enter, Space and Escape."""
 
+import pytest
 from django.conf import settings
 from playwright.sync_api import Locator, expect
 
@@ -21,6 +22,7 @@ def tab_to(ui: BrowserUI, target: Locator, *, key: str = "Tab") -> None:
     raise AssertionError(f"{target} never received focus; last: {ui.focused()}")
 
 
+@pytest.mark.usefixtures("sms_on")
 def test_keyboard_only(ada: BrowserUI) -> None:
     page = ada.page
     page.keyboard.press("Tab")

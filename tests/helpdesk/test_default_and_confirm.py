@@ -97,7 +97,10 @@ def test_confirm_for_the_user_turns_the_address_active_with_one_audit_row(admin,
         ("DELETE", f"/api/v1/users/{DEMO_STUDENT}/communication_channels/{PERSONAL_ID}"),
         ("POST", f"/api/v1/users/{DEMO_STUDENT}/communication_channels"),
     ]
-    assert f"{PERSONAL} is confirmed: Canvas sends notifications there now." in text_of(response)
+    assert (
+        f"{PERSONAL} is confirmed: Canvas can send to it, but only the notifications its settings "
+        "turn on." in text_of(response)
+    )
     assert audit_rows() == [("confirm", "success", PERSONAL)]
     assert AuditEntry.objects.get().reason == "Ada called"
 
@@ -132,7 +135,7 @@ def test_confirm_of_an_active_address_changes_nothing(admin, canvas):
 def test_replace_form_says_beforehand_that_the_new_address_becomes_the_default(admin, canvas):
     text = text_of(admin.get(f"{ADA}replace-email/"))
     assert (
-        f"{ACTIVE} is the default email: Canvas sends notifications there first. If you "
+        f"{ACTIVE} is the default email: Canvas sends mail about the account there. If you "
         "replace it, the new address becomes the default in its place." in text
     )
 
@@ -176,8 +179,8 @@ def test_a_replace_whose_default_step_fails_keeps_the_old_default_and_says_so(ad
     canvas.faults(next=[])
     text = text_of(response)
     assert (
-        f"Only half done. {NEW} was added ({NEW} is active: Canvas sends notifications there "
-        f"now.) but Canvas did not make it the default email, so {ACTIVE} was not removed and "
+        f"Only half done. {NEW} was added ({NEW} is active: Canvas can send to it, but only the "
+        f"notifications its settings turn on.) but Canvas did not make it the default email, so {ACTIVE} was not removed and "
         "is still the default." in text
     )
     assert ada_emails(canvas) == [(ACTIVE, "active"), (PERSONAL, "unconfirmed"), (NEW, "active")]

@@ -76,7 +76,7 @@ def test_replace_without_manage_students_says_the_new_address_is_unconfirmed(
         follow=True,
     )
     text = text_of(response)
-    assert f"{NEW} is unconfirmed: Canvas sent a confirmation link to it" in text
+    assert f"{NEW} is unconfirmed: Canvas was asked to send a confirmation link to it" in text
     assert "Canvas ignored “skip confirmation”" in text
     assert ada_addresses(canvas)[NEW] == "unconfirmed"
 

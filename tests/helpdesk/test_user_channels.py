@@ -85,7 +85,7 @@ def test_add_with_skip_without_manage_students_says_canvas_ignored_it(admin_with
         follow=True,
     )
     text = text_of(response)
-    assert "Canvas sent an email with a confirmation link" in text
+    assert "Canvas was asked to send it an email with a confirmation link" in text
     assert "Canvas ignored “skip confirmation”" in text
     stored = next(c for c in canvas.channels(DEMO_STUDENT) if c["address"] == "ada.new@example.edu")
     assert stored["workflow_state"] == "unconfirmed"

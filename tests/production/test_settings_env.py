@@ -50,6 +50,10 @@ def settings_under(**env: str) -> dict:
         ("LTI_AUTH_URL", "sso.canvaslms.com/authorize", "Not a valid URL."),
         ("DATABASE_URL", "postgres-on-db1", "Not a valid database URL."),
         ("LOG_FORMAT", "text", "Must be one of: json, plain."),
+        # Shown as links on every page that says "ask your help desk": http(s) and mail only.
+        ("HELPDESK_URL", "javascript:alert(1)", "Not a valid URL."),
+        ("HELPDESK_EMAIL", "the help desk", "Not a valid email address."),
+        ("SMS_ENABLED", "sometimes", "Not a valid boolean."),
     ],
 )
 def test_a_malformed_value_stops_start_up_with_an_error_naming_the_variable(
