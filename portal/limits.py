@@ -19,7 +19,6 @@ from django_ratelimit.core import get_usage
 from accounts.session import signed_in_user
 from portal.client_ip import client_ip
 
-
 # A request that should have come through the proxies but names no client (portal/client_ip.py):
 # all such requests share one count, so leaving the header out gains nobody a fresh limit.
 UNKNOWN_ADDRESS = "unknown"

@@ -6,6 +6,8 @@ and a test that asks for the emulator or a database fixture stops collection: su
 belongs in another tier (docs/architecture.md, "Test tiers").
 """
 
+import socket
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -52,15 +54,14 @@ def _refuse(what: str) -> Any:
     return refuse
 
 
-@pytest.fixture(autouse=True)
-def no_network_no_database(monkeypatch: pytest.MonkeyPatch) -> None:
-    import socket
-
-    monkeypatch.setattr(socket.socket, "connect", _refuse("open a network connection"))
-    monkeypatch.setattr(socket.socket, "connect_ex", _refuse("open a network connection"))
-    monkeypatch.setattr(socket, "getaddrinfo", _refuse("look up a host name"))
-    # pytest-django already blocks the database with a RuntimeError; this one cannot be caught
-    # by the code under test and turned into a passing "Canvas failed" path.
-    monkeypatch.setattr(
-        BaseDatabaseWrapper, "ensure_connection", _refuse("use the database")
-    )
+@pytest.fixture(autouse=True, scope="package")
+def no_network_no_database() -> Iterator[None]:
+    # Once for the whole tier (it must stay cheap), undone before any other tier runs.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(socket.socket, "connect", _refuse("open a network connection"))
+        patch.setattr(socket.socket, "connect_ex", _refuse("open a network connection"))
+        patch.setattr(socket, "getaddrinfo", _refuse("look up a host name"))
+        # pytest-django already blocks the database with a RuntimeError; this one cannot be
+        # caught by the code under test and turned into a passing "Canvas failed" path.
+        patch.setattr(BaseDatabaseWrapper, "ensure_connection", _refuse("use the database"))
+        yield

@@ -2,7 +2,6 @@
 addresses (portal/limits.py `by_address`). tests/helpdesk/test_client_ip.py covers the proxy
 setups on the audit side; these are the edges."""
 
-import pytest
 from django.test import RequestFactory
 
 from portal.client_ip import client_ip
