@@ -1,4 +1,5 @@
-# `make run` starts the demo (portal + Canvas emulator); `make test` runs every test tier;
+# `make run` starts the demo (portal + Canvas emulator); `make test` runs every test tier (the unit
+# tier first, so a broken rule fails in seconds); `make unit` runs only the unit tier;
 # `make serve` runs the portal in production under gunicorn (settings from the environment,
 # see docs/deploy.md); `make bench` prints performance figures (bench/README.md). All set up .venv
 # from the pinned requirements on first use.
@@ -11,7 +12,7 @@ STAMP := $(VENV)/.installed
 PORTAL_PORT ?= 8000
 EMULATOR_PORT ?= 8001
 
-.PHONY: run test lint format serve bench clean
+.PHONY: run test unit lint format serve bench clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "Python 3.12+ is needed (the repo pins 3.13 in .python-version); found " + sys.version)'
@@ -28,9 +29,14 @@ test: $(STAMP)
 	@bash scripts/check_browser.sh
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/pytest tests/unit -q
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/mypy
-	$(BIN)/pytest
+	$(BIN)/pytest --ignore=tests/unit
+
+# The pure rules alone, in about two seconds: no emulator, network or database (tests/unit).
+unit: $(STAMP)
+	$(BIN)/pytest tests/unit -q
 
 # Production: collect the hashed static files, apply migrations, then gunicorn with the repo's
 # config. With several machines, run `manage.py migrate` once per release instead (docs/deploy.md).

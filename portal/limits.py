@@ -17,23 +17,21 @@ from django_ratelimit import ALL, UNSAFE
 from django_ratelimit.core import get_usage
 
 from accounts.session import signed_in_user
+from portal.client_ip import client_ip
 
-
-def client_ip(request: HttpRequest) -> str:
-    """The address the request came from.
-
-    REMOTE_ADDR is the client only when nothing sits in front of the portal; behind a proxy it is
-    the proxy's. Point this one function at the proxy-aware helper when there is one.
-    """
-    return request.META.get("REMOTE_ADDR") or "unknown"
+# A request that should have come through the proxies but names no client (portal/client_ip.py):
+# all such requests share one count, so leaving the header out gains nobody a fresh limit.
+UNKNOWN_ADDRESS = "unknown"
 
 
 def by_address(request: HttpRequest) -> str:
+    """The client's address, as portal/client_ip.py reads it behind TRUSTED_PROXY_COUNT
+    proxies: counting by the peer address would put every student behind a load balancer
+    into the balancer's one count (docs/deploy.md §5)."""
     address = client_ip(request)
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:
-        return address
+    if address is None:
+        return UNKNOWN_ADDRESS
+    ip = ipaddress.ip_address(address)
     # One IPv6 user usually holds a whole /64 and can pick any address in it.
     prefix = 64 if ip.version == 6 else 32
     return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False).network_address)
