@@ -180,8 +180,8 @@ def test_a_replace_whose_default_step_fails_keeps_the_old_default_and_says_so(ad
     text = text_of(response)
     assert (
         f"Only half done. {NEW} was added ({NEW} is active: Canvas can send to it, but only the "
-        f"notifications its settings turn on.) but Canvas did not make it the default email, so {ACTIVE} was not removed and "
-        "is still the default." in text
+        f"notifications its settings turn on.) but Canvas did not make it the default email, "
+        f"so {ACTIVE} was not removed and is still the default." in text
     )
     assert ada_emails(canvas) == [(ACTIVE, "active"), (PERSONAL, "unconfirmed"), (NEW, "active")]
     assert [(a, o) for a, o, _ in audit_rows()] == [
