@@ -9,20 +9,21 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.utils.translation import gettext, gettext_lazy, ngettext, pgettext
+from django.utils.translation import gettext, gettext_lazy, gettext_noop, ngettext
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
 # The name the portal ships with (settings.PORTAL_NAME's default) is translated; a name the
 # institution sets is its own and shown as set.
-DEFAULT_PORTAL_NAME = "Contact Methods"
+# Canvas's own term for communication channels in each language (its profile page):
+# "Métodos de contacto", "Modes de contact", "طرق الاتصال".
+DEFAULT_PORTAL_NAME = gettext_noop("Contact Methods")
 
 
 def portal_name() -> str:
     if settings.PORTAL_NAME == DEFAULT_PORTAL_NAME:
-        # Canvas's own term for communication channels in each language (its profile page).
-        return pgettext("portal name", "Contact Methods")
+        return gettext(DEFAULT_PORTAL_NAME)
     return str(settings.PORTAL_NAME)
 
 
