@@ -72,9 +72,10 @@ def _template(source: str) -> list[str]:
     for token in Lexer(source).tokenize():
         if token.token_type == TokenType.BLOCK:
             name = token.contents.split()[0]
-            if name in {"blocktranslate", "blocktrans"}:
+            # Translated blocks, and {% comment %} blocks (never shown), are skipped.
+            if name in {"blocktranslate", "blocktrans", "comment"}:
                 depth += 1
-            elif name in {"endblocktranslate", "endblocktrans"}:
+            elif name in {"endblocktranslate", "endblocktrans", "endcomment"}:
                 depth -= 1
             pieces.append(HOLE)
         elif token.token_type == TokenType.TEXT and depth == 0:
