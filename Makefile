@@ -1,5 +1,6 @@
 # `make run` starts the demo (portal + Canvas emulator); `make test` runs every test tier (the unit
 # tier first, so a broken rule fails in seconds); `make unit` runs only the unit tier;
+# `make messages` refreshes the translation catalogs (docs/i18n.md);
 # `make serve` runs the portal in production under gunicorn (settings from the environment,
 # see docs/deploy.md); `make bench` prints performance figures (bench/README.md). All set up .venv
 # from the pinned requirements on first use.
@@ -12,7 +13,7 @@ STAMP := $(VENV)/.installed
 PORTAL_PORT ?= 8000
 EMULATOR_PORT ?= 8001
 
-.PHONY: run test unit lint format serve bench clean
+.PHONY: run test unit lint format serve bench clean messages
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "Python 3.12+ is needed (the repo pins 3.13 in .python-version); found " + sys.version)'
@@ -27,6 +28,7 @@ run: $(STAMP)
 
 test: $(STAMP)
 	@bash scripts/check_browser.sh
+	@command -v xgettext >/dev/null || { echo "xgettext is missing: the catalog test (tests/i18n) needs GNU gettext (sudo apt-get install gettext)."; exit 1; }
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest tests/unit -q
@@ -49,6 +51,14 @@ serve: $(STAMP)
 # pass options through, e.g. `make bench BENCH_ARGS="--concurrency 20 --users 40"`.
 bench: $(STAMP)
 	$(BIN)/python bench/portal_latency.py $(BENCH_ARGS)
+
+# Translations: extract every marked string into locale/<lang>/LC_MESSAGES/django.po (new ones
+# untranslated), then compile the .mo files. Both are committed, so `make run` needs no gettext.
+MESSAGE_LANGUAGES := -l es -l fr -l ar
+MESSAGE_IGNORE := -i .venv -i canvas_emulator -i tests -i harness -i bench -i scripts -i staticfiles -i docs
+messages: $(STAMP)
+	DJANGO_DEBUG=true $(BIN)/python manage.py makemessages $(MESSAGE_LANGUAGES) --no-location --no-obsolete $(MESSAGE_IGNORE)
+	DJANGO_DEBUG=true $(BIN)/python manage.py compilemessages $(MESSAGE_LANGUAGES) -i .venv
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -6,8 +6,10 @@ under way, the PKCE verifier and where to go afterwards, for at most MAX_PENDING
 """
 
 import re
+from typing import Literal, cast
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,8 +21,10 @@ from accounts.signals import user_signed_in
 from canvas import oauth
 from canvas.errors import CanvasError, OAuthFailed, TokenWithoutUser
 from portal import limits
+from portal.languages import remember_canvas_locale
 from portal.limited import limited
 
+SameSite = Literal["Lax", "Strict", "None"]
 PENDING = "oauth_pending"
 # Sign-ins started but not finished (several tabs); older ones are dropped.
 MAX_PENDING = 5
@@ -115,6 +119,7 @@ def oauth_callback(request: HttpRequest) -> HttpResponse:
     row = tokens.store_grant(grant)
     user_id = row.canvas_user_id
     sign_in(request, user_id=user_id, name=grant.user_name)
+    remember_canvas_locale(request, grant.effective_locale)
     user_signed_in.send(sender=oauth_callback, request=request, user_id=user_id)
     return redirect(flow["next"])
 
@@ -125,4 +130,12 @@ def logout(request: HttpRequest) -> HttpResponse:
     if user is not None:
         tokens.sign_out(user.id)
     request.session.flush()
-    return redirect(f"{reverse('landing')}?{urlencode({'signed_out': 1})}")
+    response = redirect(f"{reverse('landing')}?{urlencode({'signed_out': 1})}")
+    # The language picked in the footer lasts until sign-out: the next person at this browser
+    # starts from their own Canvas locale.
+    response.delete_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        samesite=cast(SameSite, settings.LANGUAGE_COOKIE_SAMESITE),
+    )
+    return response

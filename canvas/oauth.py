@@ -40,6 +40,9 @@ AUTHORIZE_PATH = "/login/oauth2/auth"
 TOKEN_PATH = "/login/oauth2/token"  # noqa: S105 - a URL path, not a secret
 # The longest user name kept; Canvas has no limit and the session should not carry a novel.
 MAX_USER_NAME = 255
+# The longest locale kept: Canvas's are short BCP-47 tags (`da-x-k12`, docs/canvas-behaviour.md
+# §15.2); anything longer is not one.
+MAX_LOCALE = 35
 
 logger = logging.getLogger("canvas")
 
@@ -209,6 +212,13 @@ def _canvas_user(token: dict[str, Any]) -> tuple[int | None, str]:
     return user_id, (name if isinstance(name, str) else "")[:MAX_USER_NAME]
 
 
+def _effective_locale(token: dict[str, Any]) -> str | None:
+    """`user.effective_locale` of the answer (§15.1), if it is a short string."""
+    user = token.get("user")
+    locale = user.get("effective_locale") if isinstance(user, dict) else None
+    return locale if isinstance(locale, str) and 0 < len(locale) <= MAX_LOCALE else None
+
+
 def _grant(token: dict[str, Any], *, previous_refresh_token: str | None) -> TokenGrant:
     try:
         expires_in = token.get("expires_in")
@@ -227,6 +237,7 @@ def _grant(token: dict[str, Any], *, previous_refresh_token: str | None) -> Toke
             expires_at=expires_at,
             user_id=user_id,
             user_name=user_name,
+            effective_locale=_effective_locale(token),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise Unavailable("Canvas's token answer was missing fields") from exc

@@ -103,6 +103,9 @@ class TokenGrant:
     # exchange whose answer names no user is refused (`TokenWithoutUser`).
     user_id: int | None
     user_name: str
+    # The locale Canvas chose for this user (`user.effective_locale`, docs/canvas-behaviour.md
+    # §15.1), as Canvas spells it (`pt-BR`, `zh-Hans`); None when the answer had none.
+    effective_locale: str | None = None
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from .bounces import record_bounce
 from .channels import channel_json
 from .faults import FaultError
 from .oauth import session_cookie
-from .state import ADMIN_PERMISSIONS, Channel, State, iso
+from .state import ADMIN_PERMISSIONS, AVAILABLE_LOCALES, Channel, State, iso
 from .timeparse import parse_time
 from .wire import Request, Response, json_response
 
@@ -90,6 +90,10 @@ def create_user(app: App, req: Request) -> Response:
     permissions = body.get("permissions")
     if permissions is not None and not isinstance(permissions, list):
         raise ControlError(400, "permissions must be a list")
+    locale = body.get("locale")
+    # Canvas accepts only an exact member of its available locales (`validates_locale`, §15.2).
+    if locale is not None and locale not in AVAILABLE_LOCALES:
+        raise ControlError(400, f"locale {locale!r} is not one of Canvas's locales")
     state = app.state
     with state.lock:
         if any(u.login_id.lower() == str(login_id).lower() for u in state.users.values()):
@@ -103,6 +107,7 @@ def create_user(app: App, req: Request) -> Response:
             sis_user_id=body.get("sis_user_id"),
             role=role,
             permissions=perms,
+            locale=locale,
         )
         if body.get("email"):
             state.add_channel(user.id, str(body["email"]), "email", "active")

@@ -19,6 +19,8 @@ class DemoUser:
     sis_user_id: str
     role: str  # "student", "admin" or "teacher" (canvas_emulator.state.User.role)
     about: str  # what the user shows, for the demo banner
+    # Their Canvas locale (`user.locale`, docs/canvas-behaviour.md §15); None: Canvas's "en".
+    locale: str | None = None
 
 
 ADA: Final = DemoUser(
@@ -37,7 +39,25 @@ ROSA: Final = DemoUser(
     "admin",
     "help desk without the notification rights (the delivery panel says what is missing)",
 )
-DEMO_USERS: Final = (ADA, BEN, HANA, THEO, ROSA)
+LUCIA: Final = DemoUser(
+    6,
+    "Lucía Fernández",
+    "lucia",
+    "S1003",
+    "student",
+    "student whose Canvas is in Spanish (one unconfirmed address)",
+    locale="es",
+)
+AMIRA: Final = DemoUser(
+    7,
+    "Amira Haddad",
+    "amira",
+    "S1004",
+    "student",
+    "student whose Canvas is in Arabic, right to left (one unconfirmed address)",
+    locale="ar",
+)
+DEMO_USERS: Final = (ADA, BEN, HANA, THEO, ROSA, LUCIA, AMIRA)
 
 # Their ids by the part each plays in a test.
 DEMO_STUDENT: Final = ADA.id  # active email, unconfirmed email, push
@@ -45,3 +65,5 @@ DEMO_BOUNCING: Final = BEN.id  # an email Canvas counts bounces for, an unconfir
 DEMO_ADMIN: Final = HANA.id  # account admin on account 1: the help desk
 DEMO_TEACHER: Final = THEO.id  # no admin rights
 DEMO_SUPPORT: Final = ROSA.id  # help desk without view_notifications / view_statistics
+DEMO_SPANISH: Final = LUCIA.id  # Canvas locale "es": the portal in Spanish
+DEMO_ARABIC: Final = AMIRA.id  # Canvas locale "ar": the portal in Arabic, right to left

@@ -377,8 +377,10 @@ class Platform:
             LTI_CLAIM + "launch_presentation": {
                 # Always "iframe", even for windowTarget "_blank" placements (§8).
                 "document_target": "iframe",
-                "locale": user.locale or "en",
+                "locale": user.effective_locale,
             },
+            # Canvas also sends it unprefixed at the top level (`add_i18n_claims!`, §15.3).
+            "locale": user.effective_locale,
             PLACEMENT_CLAIM: placement,
             # The user's LTI 1.1 id (opaque, 40 hex), sent beside the LTI 1.3 `sub`.
             LTI_CLAIM + "lti11_legacy_user_id": user.uuid,

@@ -442,7 +442,7 @@ def _token_json(state: State, user_id: int, access: str, refresh: str | None) ->
             "id": user.id,
             "name": user.name,
             "global_id": str(GLOBAL_ID_BASE + user.id),
-            "effective_locale": user.locale or "en",
+            "effective_locale": user.effective_locale,
             "fake_student": False,
         },
         "canvas_region": "unknown",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 from .bounces import record_bounce
-from .demo_users import ADA, BEN, HANA, ROSA, THEO, DemoUser
+from .demo_users import ADA, AMIRA, BEN, HANA, LUCIA, ROSA, THEO, DemoUser
 from .messages_api import record_message
 from .permissions import VIEW_NOTIFICATIONS, VIEW_STATISTICS
 from .state import ADMIN_PERMISSIONS, GLOBAL_ID_BASE, ROOT_ACCOUNT_ID, Account, DeveloperKey, State
@@ -69,6 +69,7 @@ def _add(state: State, user: DemoUser, extra: frozenset[str] = frozenset()) -> i
         role=user.role,
         permissions=(ADMIN_PERMISSIONS | extra) if user.role == "admin" else None,
         user_id=user.id,
+        locale=user.locale,
     ).id
 
 
@@ -99,6 +100,14 @@ def _demo(state: State, portal_url: str) -> DeveloperKey:
     # Help desk without the notification rights: the portal hides those panels for her.
     rosa = _add(state, ROSA)
     state.add_channel(rosa, "rosa.support@demo.example.edu", "email", "active")
+    # Students whose Canvas speaks Spanish and Arabic (§15): the portal follows their locale.
+    lucia = _add(state, LUCIA)
+    state.add_channel(lucia, "lucia.fernandez@demo.example.edu", "email", "active")
+    state.add_channel(lucia, "lucia@correo.example.com", "email", "unconfirmed")
+    amira = _add(state, AMIRA)
+    state.add_channel(amira, "amira.haddad@demo.example.edu", "email", "active")
+    state.add_channel(amira, "amira@personal.example.com", "email", "unconfirmed")
+
     # "Notifications - view" can be granted to admin roles (§14.1).
     state.root_account.admins_can_view_notifications = True
 

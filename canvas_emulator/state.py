@@ -18,6 +18,59 @@ from uuid import uuid4
 
 ROOT_ACCOUNT_ID = 1
 # Canvas global ids are shard id * 10^13 + local id; the emulator is "shard 1".
+# The locales a user's `locale` may be (`I18n.available_locales`, docs/canvas-behaviour.md §15.2):
+# Canvas's translation files, spelled as Canvas spells them.
+AVAILABLE_LOCALES = frozenset(
+    [
+        "ar",
+        "ca",
+        "cy",
+        "da",
+        "da-x-k12",
+        "de",
+        "el",
+        "en",
+        "en-AU",
+        "en-CA",
+        "en-GB",
+        "es",
+        "es-ES",
+        "fa",
+        "fi",
+        "fr",
+        "fr-CA",
+        "ga",
+        "he",
+        "hi",
+        "ht",
+        "hu",
+        "hy",
+        "id",
+        "is",
+        "it",
+        "ja",
+        "ko",
+        "mi",
+        "ms",
+        "nb",
+        "nb-x-k12",
+        "nl",
+        "nn",
+        "pl",
+        "pt",
+        "pt-BR",
+        "ru",
+        "sl",
+        "sv",
+        "sv-x-k12",
+        "th",
+        "tr",
+        "uk",
+        "vi",
+        "zh-Hans",
+        "zh-Hant",
+    ]
+)
 GLOBAL_ID_BASE = 10_000_000_000_000
 ACCESS_TOKEN_TTL_S = 3600  # AccessToken#generate_token: expires_at = now + 1.hour (§3.3)
 PUBLIC_CLIENT_TTL_S = 120 * 60  # public_client_token_ttl default, rolling (§3.2)
@@ -80,6 +133,12 @@ class User:
         return bool(self.permissions)
 
     @property
+    def effective_locale(self) -> str:
+        """The locale Canvas resolves for this user's requests (§15.1): their own setting, else
+        the default "en" (the emulator has no account default and ignores Accept-Language)."""
+        return self.locale or "en"
+
+    @property
     def sortable_name(self) -> str:
         first, _, last = self.name.rpartition(" ")
         return f"{last}, {first}" if first else last
@@ -99,6 +158,7 @@ class User:
             "login_id": self.login_id,
             "sis_user_id": self.sis_user_id,
             "role": self.role,
+            "locale": self.locale,
         }
 
 
@@ -244,6 +304,7 @@ class State:
         role: str = "student",
         permissions: frozenset[str] | None = None,
         user_id: int | None = None,
+        locale: str | None = None,
     ) -> User:
         with self.lock:
             uid = user_id or self.next_id("user")
@@ -252,6 +313,7 @@ class State:
             if role == "admin" and permissions is None:
                 perms = ADMIN_PERMISSIONS
             user = User(uid, name, login_id, sis_user_id, role, time.time(), frozenset(perms))
+            user.locale = locale
             self.users[uid] = user
             return user
 

@@ -57,7 +57,7 @@ def show_user(state: State, req: Request) -> Response:
             first_name=user.first_name,
             last_name=user.last_name,
             locale=user.locale,
-            effective_locale=user.locale or "en",
+            effective_locale=user.effective_locale,
             permissions={
                 "can_update_name": True,
                 "can_update_avatar": False,
@@ -91,7 +91,7 @@ def profile(state: State, req: Request) -> Response:
             "integration_id": None,
             "time_zone": "Etc/UTC",
             "locale": user.locale,
-            "effective_locale": user.locale or "en",
+            "effective_locale": user.effective_locale,
             "calendar": {"ics": f"{req.base_url}/feeds/calendars/user_{user.uuid}.ics"},
             "k5_user": False,
             "use_classic_font_in_k5": False,

@@ -1,5 +1,6 @@
 """The platform registration (from settings) and the tool configuration a Canvas admin pastes."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -7,8 +8,12 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils import translation
 
 from canvas.http import canvas_url
+from lti import wording
+from portal.languages import SHIPPED
+from portal.wording import portal_name
 
 PLATFORM = "canvas.instructure.com"
 # The page each navigation placement opens (URL names). The placement comes from Canvas's
@@ -61,27 +66,44 @@ def _placement(name: str, text: str, launch_url: str, window_target: str) -> dic
     return placement
 
 
+def _labels(text: Callable[[], str]) -> dict[str, str]:
+    """`text()` in every shipped language, keyed by bare language (`es`, not `es-ES`): Canvas
+    looks a label up by the user's locale, then by its language alone, so `es-ES` finds `es`,
+    while a regional key would never serve the bare language (docs/canvas-behaviour.md §15.3)."""
+    labels = {}
+    for language in SHIPPED:
+        with translation.override(language):
+            labels[language] = text()
+    return labels
+
+
 def tool_configuration(request: HttpRequest) -> dict[str, Any]:
     """Canvas's JSON tool configuration, with absolute URLs for this host.
 
-    Its rules: docs/canvas-behaviour.md §8.
+    Its rules: docs/canvas-behaviour.md §8. Texts are in the default language (English) with
+    per-language `labels` on each placement (§15.3).
     """
     launch_url = request.build_absolute_uri(reverse("lti_launch"))
-    name = settings.PORTAL_NAME
     target = settings.LTI_WINDOW_TARGET
+    with translation.override(settings.LANGUAGE_CODE):
+        name = portal_name()
+        description = str(wording.TOOL_DESCRIPTION)
     # Canvas shows account_navigation to account admins; the help desk checks rights itself.
-    texts = {"account_navigation": f"{name} help desk"}
-    placements = [
-        _placement(placement, texts.get(placement, name), launch_url, target)
-        for placement in declared_placements()
-    ]
+    texts: dict[str, Callable[[], str]] = {
+        "account_navigation": lambda: wording.help_desk_link(portal_name()),
+    }
+    placements = []
+    for placement_name in declared_placements():
+        text = texts.get(placement_name, portal_name)
+        placement = _placement(placement_name, text(), launch_url, target)
+        placement["labels"] = _labels(text)
+        placements.append(placement)
     for placement in placements:
         if placement["placement"] == "global_navigation":
             placement["icon_url"] = request.build_absolute_uri(static("img/favicon.svg"))
     return {
         "title": name,
-        "description": "See, add and remove the email addresses and phone numbers Canvas "
-        "uses to notify you.",
+        "description": description,
         "oidc_initiation_url": request.build_absolute_uri(reverse("lti_login")),
         "target_link_uri": launch_url,
         "public_jwk_url": request.build_absolute_uri(reverse("lti_jwks")),

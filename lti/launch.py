@@ -22,6 +22,8 @@ PLACEMENT_CLAIM = "https://www.instructure.com/placement"
 LEEWAY_SECONDS = 60
 # OIDC Core §2 caps nothing, but `sub` "MUST NOT exceed 255 ASCII characters".
 MAX_SUBJECT = 255
+# Canvas's locales are short BCP-47 tags (docs/canvas-behaviour.md §15.2).
+MAX_LOCALE = 35
 # LIS context types that put a launch inside a course (full and deprecated short forms).
 COURSE_CONTEXT = "http://purl.imsglobal.org/vocab/lis/v2/course#"
 COURSE_SHORT_TYPES = {"CourseTemplate", "CourseOffering", "CourseSection", "Group"}
@@ -48,6 +50,8 @@ class Launch:
     name: str
     page: str  # a URL name, from config.PLACEMENT_PAGES
     framed: bool  # Canvas says it shows the tool in an iframe
+    # The launching request's locale as Canvas spells it (`pt-BR`), or None (§15.3).
+    locale: str | None = None
 
 
 def _verified_claims(id_token: str, registration: Registration) -> dict[str, Any]:
@@ -137,6 +141,10 @@ def validate(id_token: str, *, nonce: str, registration: Registration) -> Launch
     placement = _place(claims)
     presentation = claims.get(LTI + "launch_presentation")
     target = presentation.get("document_target") if isinstance(presentation, dict) else None
+    # `launch_presentation.locale`, else the unprefixed top-level `locale` (§15.3).
+    locale = presentation.get("locale") if isinstance(presentation, dict) else None
+    if not isinstance(locale, str):
+        locale = claims.get("locale")
     # Custom claims are deliberately not read: in Canvas a link's custom fields override the
     # tool's, and teachers create links, so they can say anything about who the user is.
     return Launch(
@@ -145,4 +153,5 @@ def validate(id_token: str, *, nonce: str, registration: Registration) -> Launch
         name=str(claims.get("name") or "")[:200],
         page=PLACEMENT_PAGES[placement],
         framed=target == "iframe",
+        locale=locale if isinstance(locale, str) and 0 < len(locale) <= MAX_LOCALE else None,
     )

@@ -29,6 +29,7 @@ from lti.config import PAGES, Registration, registration, tool_configuration
 from lti.launch import Launch, LaunchRefused, WrongPlace, validate
 from lti.models import LtiLogin, LtiPendingConnect
 from portal import limits
+from portal.languages import remember_canvas_locale
 from portal.limited import limited
 from portal.views.errors import problem_page
 
@@ -163,6 +164,8 @@ def launch(request: HttpRequest) -> HttpResponse:
     except CanvasError:
         response = _answer(request, wording.CANVAS_DOWN)  # Canvas's keys could not be fetched
     else:
+        # Before the page is built: the Connect page is already in the user's language.
+        remember_canvas_locale(request, result.locale)
         response = _sign_in_or_connect(request, result, started)
     launch_state.forget(response, launch_id)
     return response

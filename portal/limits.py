@@ -6,18 +6,25 @@ hammering the button does not get through sooner. The rates are settings (docs/d
 What a refused request answers is the views' business (portal/limited.py).
 """
 
+from __future__ import annotations
+
 import ipaddress
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy
 from django_ratelimit import ALL, UNSAFE
 from django_ratelimit.core import get_usage
 
 from accounts.session import signed_in_user
 from portal.client_ip import client_ip
+from portal.wording import try_again
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 # A request that should have come through the proxies but names no client (portal/client_ip.py):
 # all such requests share one count, so leaving the header out gains nobody a fresh limit.
@@ -49,7 +56,7 @@ class Limit:
     rate_setting: str
     key: Callable[[HttpRequest], str]
     # Why it was refused: the first sentence of the refusal; "try again" follows it.
-    reason: str
+    reason: StrOrPromise
     # Only these methods count (a GET that asks "remove this?" changes nothing).
     methods: tuple[str, ...] | str = ALL
     # Whether each view counts on its own (sign-in endpoints) or all views share one count.
@@ -65,21 +72,23 @@ CHANGES = Limit(
     name="changes",
     rate_setting="RATE_LIMIT_CHANGES",
     key=by_user,
-    reason="You have made many changes in a short time, so this one was not made.",
+    reason=gettext_lazy("You have made many changes in a short time, so this one was not made."),
     methods=UNSAFE,
 )
 HELPDESK_CHANGES = Limit(
     name="helpdesk-changes",
     rate_setting="RATE_LIMIT_HELPDESK_CHANGES",
     key=by_user,
-    reason="You have made many changes for users in a short time, so this one was not made.",
+    reason=gettext_lazy(
+        "You have made many changes for users in a short time, so this one was not made."
+    ),
     methods=UNSAFE,
 )
 SIGN_IN = Limit(
     name="sign-in",
     rate_setting="RATE_LIMIT_SIGN_IN",
     key=by_address,
-    reason="There have been many sign-in attempts from your network in a short time.",
+    reason=gettext_lazy("There have been many sign-in attempts from your network in a short time."),
     per_view=True,
 )
 
@@ -106,20 +115,3 @@ def check(request: HttpRequest, limit: Limit, *, view_name: str = "") -> Refusal
     # time_left is -1 when the cache could not be read: the refusal then errs on "soon".
     retry_after = max(1, usage["time_left"])
     return Refusal(f"{limit.reason} {try_again(retry_after)}", retry_after)
-
-
-def try_again(seconds: int) -> str:
-    """When to try again, as a whole sentence (each wording kept whole for translation)."""
-    if seconds <= 10:
-        return "Try again in a few seconds."
-    if seconds <= 90:
-        return "Try again in about a minute."
-    minutes = math.ceil(seconds / 60)
-    if minutes < 60:
-        return f"Try again in about {minutes} minutes."
-    hours = round(seconds / 3600)
-    if hours <= 1:
-        return "Try again in about an hour."
-    if hours <= 36:
-        return f"Try again in about {hours} hours."
-    return f"Try again in about {round(seconds / 86400)} days."

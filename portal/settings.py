@@ -251,6 +251,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.template.context_processors.csrf",
                 "django.template.context_processors.csp",
+                # LANGUAGES, LANGUAGE_CODE, LANGUAGE_BIDI: <html lang dir> and the switch.
+                "django.template.context_processors.i18n",
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.portal",
                 "helpdesk.context_processors.helpdesk",
@@ -276,7 +278,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-LANGUAGE_CODE = "en-us"
+LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -433,3 +435,27 @@ HELPDESK_EMAIL = env.str("HELPDESK_EMAIL", "", validate=Email())
 LOG_LEVEL = logging.getLevelName(env.log_level("LOG_LEVEL", logging.INFO))
 LOG_FORMAT = env.str("LOG_FORMAT", "json", validate=OneOf(["json", "plain"]))
 LOGGING = logging_config(LOG_LEVEL, json_lines=LOG_FORMAT == "json")
+
+# --- Languages (portal/languages.py; docs/canvas-behaviour.md §15) -----------------------------
+
+# The languages with catalogs in locale/ (compiled and committed, so running the portal needs no
+# gettext tools), each named in itself for the footer's language switch. A page is in the
+# language picked there, else the one Canvas gave at sign-in or launch, else the browser's.
+LANGUAGES = [("en", "English"), ("es", "Español"), ("fr", "Français"), ("ar", "العربية")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# Right to left (`<html dir="rtl">`): Arabic, and Persian and Hebrew should they ship (§15.2).
+LANGUAGES_BIDI = ["ar", "fa", "he"]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware") + 1,
+    "portal.languages.LanguageMiddleware",
+)
+# The switch's choice lives in this cookie until sign-out (accounts.views.logout deletes it); it
+# travels like the session cookie (SameSite=None inside Canvas's frame, __Host- when Secure).
+LANGUAGE_COOKIE_NAME = f"{COOKIE_NAME_PREFIX}portal_language"
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = SESSION_COOKIE_SAMESITE
+LANGUAGE_COOKIE_PATH = "/"
+# Dates and times: Canvas's token answer and launch carry no time zone (§15.1, §15.3), and
+# reading /users/self/profile would add a Canvas call to every sign-in, so pages show UTC
+# (TIME_ZONE above), formatted in the page's language.

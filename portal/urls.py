@@ -6,6 +6,7 @@ feature app owns its routes; route names are global, so templates and views buil
 
 from django.apps import apps
 from django.urls import include, path
+from django.views.i18n import set_language
 
 from portal.views import branding, health
 
@@ -16,6 +17,8 @@ urlpatterns = [
     path("brand.css", branding.brand_css, name="brand_css"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    # The footer's language switch: a POST with CSRF; `next` is checked to stay on this host.
+    path("language/", set_language, name="set_language"),
 ]
 if apps.is_installed("lti"):
     urlpatterns.append(path("lti/", include("lti.urls")))

@@ -8,22 +8,33 @@ XHR as a console error), and never a 5xx on a full page (see `channels_app.wordi
 Every such htmx answer goes through `alert_fragment`; portal.js shows the retargeted 4xx ones.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django_htmx.http import reswap, retarget
 
 from portal import wording
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 ALERT_REGION = "#alert-region"
 
 
-def alert_fragment(request: HttpRequest, message: str, *, status: int = 200) -> HttpResponse:
+def alert_fragment(
+    request: HttpRequest, message: StrOrPromise, *, status: int = 200
+) -> HttpResponse:
     """An htmx answer that puts `message` in the page's alert region, whatever htmx targeted."""
     response = render(request, "channels/_alert.html", {"alert_message": message}, status=status)
     return reswap(retarget(response, ALERT_REGION), "innerHTML")
 
 
-def problem_page(request: HttpRequest, *, title: str, message: str, status: int) -> HttpResponse:
+def problem_page(
+    request: HttpRequest, *, title: StrOrPromise, message: StrOrPromise, status: int
+) -> HttpResponse:
     """A plain page saying `message`; for htmx, the same sentence into the alert region."""
     if getattr(request, "htmx", False):
         return alert_fragment(request, message, status=status)

@@ -44,12 +44,13 @@
     }
   });
 
+  // The sentences come translated from the page (base.html's <body data-…>, portal/wording.py).
   document.addEventListener("htmx:responseError", function () {
-    showAlert("Something went wrong and nothing was changed. Reload the page and try again.");
+    showAlert(document.body.dataset.responseError);
   });
 
   document.addEventListener("htmx:sendError", function () {
-    showAlert("The portal could not be reached. Check your connection, then try again.");
+    showAlert(document.body.dataset.sendError);
   });
 
   document.addEventListener("htmx:beforeRequest", function (event) {

@@ -7,6 +7,8 @@ import io
 
 import pytest
 
+from canvas_emulator.demo_users import DEMO_ARABIC, DEMO_SPANISH
+
 from .helpers import ADA, BEN, HELPDESK, NOT_FOUND_BODY, SUPPORT, TEACHER, UNAUTHORIZED_BODY
 
 BOUNCED = "accounts/self/bounced_communication_channels"
@@ -141,14 +143,22 @@ def test_the_unconfirmed_report_lists_unconfirmed_rows_push_included_by_created_
     body = api(HELPDESK).get(UNCONFIRMED).json()
     assert body[0] == UNCONFIRMED_HEADERS
     ada_personal, ben_sms = emu.channels(ADA)[1], emu.channels(BEN)[1]
+    lucia, amira = emu.channels(DEMO_SPANISH)[1], emu.channels(DEMO_ARABIC)[1]
     assert body[1:] == [
         [str(ADA), "Ada Lovelace", str(ada_personal["id"]), "email", ada_personal["address"],
          ada_personal["created_at"]],
         [str(BEN), "Ben Okafor", str(ben_sms["id"]), "sms", "+15555550123", ben_sms["created_at"]],
+        [str(DEMO_SPANISH), "Lucía Fernández", str(lucia["id"]), "email", lucia["address"],
+         lucia["created_at"]],
+        [str(DEMO_ARABIC), "Amira Haddad", str(amira["id"]), "email", amira["address"],
+         amira["created_at"]],
     ]  # fmt: skip
-    rows = list(csv.reader(io.StringIO(api(HELPDESK).get(f"{UNCONFIRMED}.csv").text)))
-    assert rows == body
+    # text/csv without a charset (as Canvas sends it): the bytes are UTF-8 (Lucía).
+    csv_text = api(HELPDESK).get(f"{UNCONFIRMED}.csv").content.decode("utf-8")
+    assert list(csv.reader(io.StringIO(csv_text))) == body
     assert [r[2] for r in api(HELPDESK).get(UNCONFIRMED, params={"order": "desc"}).json()[1:]] == [
+        str(amira["id"]),
+        str(lucia["id"]),
         str(ben_sms["id"]),
         str(ada_personal["id"]),
     ]
@@ -162,7 +172,7 @@ def test_the_unconfirmed_report_is_not_limited_to_1000_rows(emu, api):
         user = emu.create_user(name=f"Many User{n}", login_id=f"many{n}")
         for m in range(100):
             client.add_channel(str(user["id"]), f"u{n}x{m}@example.com")
-    assert len(client.get(UNCONFIRMED).json()) == 1 + 1100 + 2
+    assert len(client.get(UNCONFIRMED).json()) == 1 + 1100 + 4
 
 
 @pytest.mark.parametrize("path", [BOUNCED, f"{BOUNCED}.csv", UNCONFIRMED, f"{UNCONFIRMED}.csv"])

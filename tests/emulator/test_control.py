@@ -18,6 +18,7 @@ def test_demo_seed_users(emu):
             "login_id": "ada",
             "sis_user_id": "S1001",
             "role": "student",
+            "locale": None,
         },
         {
             "id": 2,
@@ -25,6 +26,7 @@ def test_demo_seed_users(emu):
             "login_id": "ben",
             "sis_user_id": "S1002",
             "role": "student",
+            "locale": None,
         },
         {
             "id": 3,
@@ -32,6 +34,7 @@ def test_demo_seed_users(emu):
             "login_id": "helpdesk",
             "sis_user_id": "STAFF01",
             "role": "admin",
+            "locale": None,
         },
         {
             "id": 4,
@@ -39,6 +42,7 @@ def test_demo_seed_users(emu):
             "login_id": "teacher",
             "sis_user_id": "T2001",
             "role": "teacher",
+            "locale": None,
         },
         {
             "id": 5,
@@ -46,6 +50,23 @@ def test_demo_seed_users(emu):
             "login_id": "support",
             "sis_user_id": "STAFF02",
             "role": "admin",
+            "locale": None,
+        },
+        {
+            "id": 6,
+            "name": "Lucía Fernández",
+            "login_id": "lucia",
+            "sis_user_id": "S1003",
+            "role": "student",
+            "locale": "es",
+        },
+        {
+            "id": 7,
+            "name": "Amira Haddad",
+            "login_id": "amira",
+            "sis_user_id": "S1004",
+            "role": "student",
+            "locale": "ar",
         },
     ]
 
@@ -79,14 +100,30 @@ def test_create_user_with_email_and_token(emu):
         name="Cy Student", login_id="cy", sis_user_id="S9", role="student", email="cy@x.edu"
     )
     assert user == {
-        "id": 6,
+        "id": 8,
         "name": "Cy Student",
         "login_id": "cy",
         "sis_user_id": "S9",
         "role": "student",
+        "locale": None,
     }
     body = Api(emu.base_url, emu.token_for(user["id"])).get("users/self/profile").json()
     assert body["primary_email"] == "cy@x.edu"
+
+
+def test_a_user_created_with_a_locale_gets_it_as_effective_locale_everywhere(emu):
+    user = emu.create_user(name="Zoé Student", login_id="zoe", locale="fr-CA", email="z@x.edu")
+    assert user["locale"] == "fr-CA"
+    api = Api(emu.base_url, emu.token_for(user["id"]))
+    assert api.get("users/self").json()["effective_locale"] == "fr-CA"
+    assert api.get("users/self/profile").json()["effective_locale"] == "fr-CA"
+
+
+def test_a_locale_canvas_does_not_have_is_refused(emu):
+    # Canvas validates `user[locale]` against its available locales, spelled its way (§15.2).
+    for locale in ("pt_BR", "klingon"):
+        with pytest.raises(EmulatorError, match="400"):
+            emu.create_user(name="Odd Locale", login_id=f"odd-{locale}", locale=locale)
 
 
 def test_duplicate_login_id_is_rejected(emu):

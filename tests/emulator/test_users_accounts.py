@@ -83,7 +83,7 @@ def test_account_permissions_self_is_the_root_account(api):
     [
         ("lovelace", ["Ada Lovelace"]),
         ("ADA", ["Ada Lovelace"]),  # name, case-insensitive
-        ("s100", ["Ada Lovelace", "Ben Okafor"]),  # SIS id
+        ("s100", ["Lucía Fernández", "Amira Haddad", "Ada Lovelace", "Ben Okafor"]),  # SIS id
         ("helpdesk", ["Hana Helpdesk"]),
         ("okafor@demo", ["Ben Okafor"]),  # email
         ("teach", ["Theo Teacher"]),  # login id
@@ -113,9 +113,9 @@ def test_account_user_search_term_needs_three_characters(api):
 def test_account_users_include_email_and_pagination(api):
     response = api(HELPDESK).get("accounts/1/users", params={"include[]": "email", "per_page": 2})
     rows = response.json()
-    assert [u["name"] for u in rows] == ["Hana Helpdesk", "Ada Lovelace"]  # sortable_name order
-    assert rows[1]["email"] == "ada.lovelace@demo.example.edu"
-    assert rows[1]["login_id"] == "ada" and rows[1]["sis_user_id"] == "S1001"
+    assert [u["name"] for u in rows] == ["Lucía Fernández", "Amira Haddad"]  # sortable_name order
+    assert rows[1]["email"] == "amira.haddad@demo.example.edu"
+    assert rows[1]["login_id"] == "amira" and rows[1]["sis_user_id"] == "S1004"
     assert "include%5B%5D=email&page=2&per_page=2" in response.headers["Link"]
 
 
