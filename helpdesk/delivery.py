@@ -11,10 +11,14 @@ still switch the right off) hides that part with a sentence instead of failing t
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from canvas.client import CanvasClient
 from canvas.errors import CanvasError, Forbidden, InsufficientScope
 from canvas.records import BouncedChannel, Channel, CommMessage
+from channels_app import preferences
+from channels_app import wording as channels_wording
+from channels_app.preferences import NotificationPanel
 from channels_app.services import default_email_of
 from helpdesk import wording
 from helpdesk.staff import StaffStatus
@@ -38,6 +42,11 @@ class AddressState:
     # Whether the portal can tell if it bounced: the report was read, or Canvas gave the count
     # (only to Site Admins, docs/canvas-behaviour.md §1.3).
     bounce_known: bool = True
+    # What it receives: the student's notification panel, read-only, with its one-line summary;
+    # or the sentence saying why it is not shown.
+    receives: NotificationPanel | None = None
+    receives_line: str = ""
+    receives_missing: str = ""
 
     @property
     def has_bounced(self) -> bool:
@@ -73,8 +82,6 @@ class Delivery:
     bounces: Part[BouncedChannel]
     messages: Part[MessageRow]
     conclusion: str
-    # The "what it receives" slot: the sentence it shows until the notification panel is wired.
-    receives: str
     make_default_missing: str
     confirm_missing: str
 
@@ -103,6 +110,32 @@ def _bounces(client: CanvasClient, target: Target, channels: list[Channel]) -> l
         found = client.bounced_channels(ROOT_ACCOUNT, channel.address)
         rows += [r for r in found if r.user_id == target.id and r.channel_id in ids]
     return rows
+
+
+def _receives(
+    client: CanvasClient,
+    target: Target,
+    channel: Channel,
+    default: Channel | None,
+    *,
+    allowed: bool,
+) -> dict[str, Any]:
+    """The address's notification panel, read-only (one Canvas call; reading another user's
+    preferences needs `view_statistics`, docs/canvas-behaviour.md §11.4)."""
+    if not allowed:
+        return {"receives_missing": wording.RECEIVES_NOT_ALLOWED}
+    if not preferences.has_preferences_to_show(channel):
+        return {}  # an SMS while Canvas sends no texts: its row already says so
+    try:
+        panel, rows = preferences.panel_load(
+            client=client, user_id=target.id, channel=channel, default=default, read_only=True
+        )
+    except (Forbidden, InsufficientScope):
+        return {"receives_missing": wording.RECEIVES_NOT_ALLOWED}
+    except CanvasError:
+        return {"receives_missing": wording.DELIVERY_PART_FAILED}
+    line = channels_wording.receives(preferences.summarise(channel, preferences.by_category(rows)))
+    return {"receives": panel, "receives_line": line}
 
 
 def diagnose(
@@ -140,6 +173,7 @@ def diagnose(
             ),
             can_confirm=staff.can_skip_confirmation and c.is_unconfirmed,
             bounce_known=bounces.shown or c.bounce_count is not None,
+            **_receives(client, target, c, default, allowed=staff.can_read_preferences),
         )
         for c in addresses
     ]
@@ -148,9 +182,6 @@ def diagnose(
         bounces=bounces,
         messages=messages,
         conclusion=conclusion(target, states),
-        receives=(
-            wording.RECEIVES_PENDING if staff.can_read_preferences else wording.RECEIVES_NOT_ALLOWED
-        ),
         make_default_missing="" if staff.can_set_default_email else wording.DEFAULT_NOT_ALLOWED,
         confirm_missing="" if staff.can_skip_confirmation else wording.CONFIRM_NOT_ALLOWED,
     )

@@ -257,7 +257,6 @@ MESSAGES_NOT_ALLOWED = (
     "The messages Canvas sent are not shown: your Canvas role lacks the “view notifications” "
     "permission on the root account."
 )
-RECEIVES_PENDING = "What this address receives is shown once the notification panel is available."
 RECEIVES_NOT_ALLOWED = (
     "What this address receives is not shown: your Canvas role lacks the “view statistics” "
     "permission (needed to read another user's notification settings)."

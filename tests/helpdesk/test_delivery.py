@@ -17,7 +17,11 @@ pytestmark = pytest.mark.django_db
 BEN_PAGE = f"/helpdesk/users/{DEMO_BOUNCING}/"
 BEN_DELIVERY = f"{BEN_PAGE}delivery/"
 BEN_EMAIL = "ben.okafor@demo.example.edu"
-DIAGNOSTICS = ("/bounced_communication_channels", "/api/v1/comm_messages")
+DIAGNOSTICS = (
+    "/bounced_communication_channels",
+    "/api/v1/comm_messages",
+    "/notification_preferences",
+)
 
 
 @pytest.fixture
@@ -38,7 +42,20 @@ def test_hana_sees_that_bens_default_email_bounced_and_since_when(admin, canvas)
     assert f"Last bounced on {three_days_ago()}: {BEN_BOUNCE_REASON}" in text
     # The confirmation Canvas sent him came back: the message list says so.
     assert f"{BEN_EMAIL} Confirm Email: Canvas Bounced" in text
-    assert wording.RECEIVES_PENDING in text
+    # What his address receives: the notification panel, read-only, read from Canvas.
+    assert f"What {BEN_EMAIL} receives" in text
+    assert "Save" not in text  # read-only: another user's preferences cannot be written (§6)
+
+
+def test_what_each_address_receives_is_one_preference_read_per_address(admin, canvas):
+    admin.get(BEN_PAGE)
+    canvas.clear_requests()
+    admin.get(BEN_DELIVERY, headers={"HX-Request": "true"})
+    reads = [p for _, p in canvas_calls(canvas) if p.endswith("/notification_preferences")]
+    # Ben has one email; his SMS has nothing to show while Canvas sends no text messages.
+    [email] = [c for c in canvas.channels(DEMO_BOUNCING) if c["type"] == "email"]
+    prefix = f"/api/v1/users/{DEMO_BOUNCING}/communication_channels"
+    assert reads == [f"{prefix}/{email['id']}/notification_preferences"]
 
 
 def test_the_panel_asks_the_report_only_for_bens_bounced_address(admin, canvas):
