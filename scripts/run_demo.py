@@ -83,7 +83,8 @@ def _banner(portal: GunicornPortal, canvas: EmulatorProcess, link_text: str) -> 
     window_target = os.environ.get("LTI_WINDOW_TARGET") or "_blank"
     opens_in = "a new tab" if window_target == "_blank" else "a frame inside Canvas"
     admin = HANA.name.split()[0]
-    users = "".join(f"    {user.name:<14} - {user.about}\n" for user in DEMO_USERS)
+    width = max(len(user.name) for user in DEMO_USERS)
+    users = "".join(f"    {user.name:<{width}} - {user.about}\n" for user in DEMO_USERS)
     return (
         "\n"
         f"  Canvas emulator: {canvas.base_url}\n"
