@@ -8,9 +8,12 @@ role allows it (helpdesk/staff.py), and a refusal of the call itself (a root-acc
 still switch the right off) hides that part with a sentence instead of failing the panel.
 """
 
+from __future__ import annotations
+
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from canvas.client import CanvasClient
 from canvas.errors import CanvasError, Forbidden, InsufficientScope
@@ -19,6 +22,9 @@ from channels_app.services import default_email_of
 from helpdesk import wording
 from helpdesk.staff import StaffStatus
 from helpdesk.targets import Target
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 # "Recent": the messages of the last month, newest first, at most a screenful.
 MESSAGE_WINDOW = timedelta(days=30)
@@ -54,7 +60,7 @@ class MessageRow:
     message: CommMessage
 
     @property
-    def state_label(self) -> str:
+    def state_label(self) -> StrOrPromise:
         return wording.message_state(self.message.workflow_state)
 
 
@@ -64,7 +70,7 @@ class Part[T]:
 
     items: list[T]
     shown: bool
-    missing: str = ""
+    missing: StrOrPromise = ""
 
 
 @dataclass(frozen=True)
@@ -74,12 +80,12 @@ class Delivery:
     messages: Part[MessageRow]
     conclusion: str
     # The "what it receives" slot: the sentence it shows until the notification panel is wired.
-    receives: str
-    make_default_missing: str
-    confirm_missing: str
+    receives: StrOrPromise
+    make_default_missing: StrOrPromise
+    confirm_missing: StrOrPromise
 
 
-def _read[T](read: Callable[[], list[T]], *, allowed: bool, refused: str) -> Part[T]:
+def _read[T](read: Callable[[], list[T]], *, allowed: bool, refused: StrOrPromise) -> Part[T]:
     if not allowed:
         return Part([], shown=False, missing=refused)
     try:
