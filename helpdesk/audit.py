@@ -8,16 +8,20 @@ a formula: such cells are defused, and every cell is quoted so that a spreadshee
 semicolons (the list separator in many locales) cannot start a new cell inside one either.
 """
 
+from __future__ import annotations
+
 import csv
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime, time, timedelta
+from typing import TYPE_CHECKING
 from uuid import uuid4
 
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import pgettext_lazy
 
 from accounts.session import PortalRequest
 from canvas.records import Channel
@@ -29,6 +33,9 @@ from helpdesk.forms import AuditFilterForm, reason_from
 from helpdesk.models import AuditEntry
 from helpdesk.targets import Target
 from portal.client_ip import client_ip
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 # Reading the log is recorded too: who looked at whose contact details is itself evidence.
 # The labels (and so the filter's choices) are in `helpdesk.wording`.
@@ -220,22 +227,25 @@ def filtered(form: AuditFilterForm) -> QuerySet[AuditEntry]:
 
 # --- CSV ----------------------------------------------------------------------------------------
 
-CSV_HEADER = [
-    "time (UTC)",
-    "staff Canvas id",
-    "staff name",
-    "user Canvas id",
-    "user name",
-    "action",
-    "channel type",
-    "address",
-    "outcome",
-    "Canvas status",
-    "error",
-    "detail",
-    "reason",
-    "request id",
-    "client IP",
+# The header row and the action and outcome labels are in the staff member's language (the CSV
+# is read by people, in a spreadsheet). The other cells are as recorded: the time in UTC as ISO
+# 8601, which every spreadsheet reads, and the details in English, as written at the time.
+CSV_HEADER: list[StrOrPromise] = [
+    pgettext_lazy("audit CSV column", "time (UTC)"),
+    pgettext_lazy("audit CSV column", "staff Canvas id"),
+    pgettext_lazy("audit CSV column", "staff name"),
+    pgettext_lazy("audit CSV column", "user Canvas id"),
+    pgettext_lazy("audit CSV column", "user name"),
+    pgettext_lazy("audit CSV column", "action"),
+    pgettext_lazy("audit CSV column", "channel type"),
+    pgettext_lazy("audit CSV column", "address"),
+    pgettext_lazy("audit CSV column", "outcome"),
+    pgettext_lazy("audit CSV column", "Canvas status"),
+    pgettext_lazy("audit CSV column", "error"),
+    pgettext_lazy("audit CSV column", "detail"),
+    pgettext_lazy("audit CSV column", "reason"),
+    pgettext_lazy("audit CSV column", "request id"),
+    pgettext_lazy("audit CSV column", "client IP"),
 ]
 
 
@@ -250,25 +260,29 @@ def csv_safe(value: object) -> str:
     return FORMULA_AT_CELL_START.sub("'", text)
 
 
-def action_label(entry: AuditEntry) -> str:
-    return ACTION_LABELS.get(entry.action, entry.action)
+def action_label(entry: AuditEntry, labels: Mapping[str, StrOrPromise] = ACTION_LABELS) -> str:
+    return str(labels.get(entry.action, entry.action))
 
 
-def outcome_label(entry: AuditEntry) -> str:
-    return OUTCOME_LABELS.get(entry.outcome, entry.outcome)
+def outcome_label(entry: AuditEntry, labels: Mapping[str, StrOrPromise] = OUTCOME_LABELS) -> str:
+    return str(labels.get(entry.outcome, entry.outcome))
 
 
-def csv_row(entry: AuditEntry) -> list[str]:
+def csv_row(
+    entry: AuditEntry,
+    actions: Mapping[str, StrOrPromise] = ACTION_LABELS,
+    outcomes: Mapping[str, StrOrPromise] = OUTCOME_LABELS,
+) -> list[str]:
     values: list[object] = [
         entry.created_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S"),
         entry.actor_canvas_id,
         entry.actor_name,
         entry.target_canvas_id,
         entry.target_name,
-        action_label(entry),
+        action_label(entry, actions),
         entry.channel_type,
         entry.address,
-        outcome_label(entry),
+        outcome_label(entry, outcomes),
         entry.canvas_status,
         entry.error,
         entry.detail,
@@ -286,8 +300,20 @@ class _Line:
         return line
 
 
+def _translated(labels: Mapping[str, StrOrPromise]) -> dict[str, str]:
+    return {code: str(label) for code, label in labels.items()}
+
+
 def csv_lines(entries: Iterable[AuditEntry]) -> Iterator[str]:
-    writer = csv.writer(_Line(), quoting=csv.QUOTE_ALL)
-    yield writer.writerow(CSV_HEADER)
-    for entry in entries:
-        yield writer.writerow(csv_row(entry))
+    """The file's lines. The header and labels are translated here, in the view, in the staff
+    member's language: the response streams them after the view (and its language) is done."""
+    header = [csv_safe(column) for column in CSV_HEADER]
+    actions, outcomes = _translated(ACTION_LABELS), _translated(OUTCOME_LABELS)
+
+    def lines() -> Iterator[str]:
+        writer = csv.writer(_Line(), quoting=csv.QUOTE_ALL)
+        yield writer.writerow(header)
+        for entry in entries:
+            yield writer.writerow(csv_row(entry, actions, outcomes))
+
+    return lines()

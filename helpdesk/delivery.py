@@ -8,10 +8,12 @@ role allows it (helpdesk/staff.py), and a refusal of the call itself (a root-acc
 still switch the right off) hides that part with a sentence instead of failing the panel.
 """
 
+from __future__ import annotations
+
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from canvas.client import CanvasClient
 from canvas.errors import CanvasError, Forbidden, InsufficientScope
@@ -23,6 +25,9 @@ from channels_app.services import default_email_of
 from helpdesk import wording
 from helpdesk.staff import StaffStatus
 from helpdesk.targets import Target
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 # "Recent": the messages of the last month, newest first, at most a screenful.
 MESSAGE_WINDOW = timedelta(days=30)
@@ -45,8 +50,8 @@ class AddressState:
     # What it receives: the student's notification panel, read-only, with its one-line summary;
     # or the sentence saying why it is not shown.
     receives: NotificationPanel | None = None
-    receives_line: str = ""
-    receives_missing: str = ""
+    receives_line: StrOrPromise = ""
+    receives_missing: StrOrPromise = ""
 
     @property
     def has_bounced(self) -> bool:
@@ -63,7 +68,7 @@ class MessageRow:
     message: CommMessage
 
     @property
-    def state_label(self) -> str:
+    def state_label(self) -> StrOrPromise:
         return wording.message_state(self.message.workflow_state)
 
 
@@ -73,7 +78,7 @@ class Part[T]:
 
     items: list[T]
     shown: bool
-    missing: str = ""
+    missing: StrOrPromise = ""
 
 
 @dataclass(frozen=True)
@@ -82,11 +87,11 @@ class Delivery:
     bounces: Part[BouncedChannel]
     messages: Part[MessageRow]
     conclusion: str
-    make_default_missing: str
-    confirm_missing: str
+    make_default_missing: StrOrPromise
+    confirm_missing: StrOrPromise
 
 
-def _read[T](read: Callable[[], list[T]], *, allowed: bool, refused: str) -> Part[T]:
+def _read[T](read: Callable[[], list[T]], *, allowed: bool, refused: StrOrPromise) -> Part[T]:
     if not allowed:
         return Part([], shown=False, missing=refused)
     try:

@@ -77,7 +77,7 @@ def _failed(
 @limit_staff_changes
 def make_default(request: StaffRequest, target: Target, channel_id: int) -> HttpResponse:
     if reason_missing(request.POST):
-        return _panel(request, target, alert=wording.REASON_MISSING, status=422)
+        return _panel(request, target, alert=str(wording.REASON_MISSING), status=422)
     with audited(request, target) as trail:
         return _make_default(request, target, channel_id, trail)
 
@@ -113,7 +113,7 @@ def _make_default(
 @limit_staff_changes
 def confirm_address(request: StaffRequest, target: Target, channel_id: int) -> HttpResponse:
     if reason_missing(request.POST):
-        return _panel(request, target, alert=wording.REASON_MISSING, status=422)
+        return _panel(request, target, alert=str(wording.REASON_MISSING), status=422)
     with audited(request, target) as trail:
         return _confirm(request, target, channel_id, trail)
 
@@ -153,7 +153,8 @@ def _confirm(
         ignored = services.ActionRecord(
             "confirm", channel.type, channel.address, "refused", 200, "skip_confirmation ignored"
         )
-        trail.note(ignored, "Canvas ignored skip confirmation (still unconfirmed)")
+        # Audit details are a record, kept in English as written (helpdesk/audit.py).
+        trail.note(ignored, "Canvas ignored skip confirmation; still unconfirmed")
         return _panel(request, target, alert=wording.confirm_ignored(channel), status=409)
     trail.note(
         services.record_of("confirm", channel.type, channel.address), "Canvas made it active"

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.http import QueryDict
+from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 
 from canvas.records import Channel
 from helpdesk import wording
@@ -56,7 +57,7 @@ class SearchForm(PortalForm):
     """Shown with the query as typed; the view reads `q` itself (Canvas does the matching)."""
 
     q = forms.CharField(
-        label="Name, login id, email or SIS id",
+        label=gettext_lazy("Name, login id, email or SIS id"),
         required=False,
         max_length=255,
         widget=forms.SearchInput(attrs=NOT_AUTOFILLED),
@@ -69,22 +70,25 @@ class SearchForm(PortalForm):
 
 class ReplaceEmailForm(PortalForm):
     old_channel_id = forms.TypedChoiceField(
-        label="Email address to replace",
+        label=gettext_lazy("Email address to replace"),
         coerce=int,
         error_messages={
-            "required": "Choose the address to replace.",
-            "invalid_choice": "That address is no longer on the list. Choose one that is.",
+            "required": gettext_lazy("Choose the address to replace."),
+            "invalid_choice": gettext_lazy(
+                "That address is no longer on the list. Choose one that is."
+            ),
         },
     )
     new_address = forms.CharField(
-        label="New email address",
+        label=gettext_lazy("New email address"),
         max_length=254,
         strip=True,
-        error_messages={"required": "Enter the new email address."},
+        error_messages={"required": gettext_lazy("Enter the new email address.")},
         widget=forms.EmailInput(attrs=NOT_AUTOFILLED),
     )
     skip_confirmation = forms.BooleanField(
-        label="Skip confirmation (the user will not be asked to confirm)", required=False
+        label=gettext_lazy("Skip confirmation (the user will not be asked to confirm)"),
+        required=False,
     )
 
     def __init__(
@@ -104,7 +108,9 @@ class ReplaceEmailForm(PortalForm):
         try:
             validate_email(address)
         except ValidationError as exc:
-            raise ValidationError("Enter a complete email address, like name@example.com.") from exc
+            raise ValidationError(
+                gettext("Enter a complete email address, like name@example.com.")
+            ) from exc
         return address
 
     def clean(self) -> dict[str, Any]:
@@ -112,7 +118,7 @@ class ReplaceEmailForm(PortalForm):
         old = self.emails.get(cleaned.get("old_channel_id", -1))
         new = cleaned.get("new_address")
         if old and new and old.address.casefold() == new.casefold():
-            self.add_error("new_address", "The new address is the same as the old one.")
+            self.add_error("new_address", gettext("The new address is the same as the old one."))
         cleaned["old"] = old
         return cleaned
 
@@ -122,54 +128,54 @@ class AuditFilterForm(PortalForm):
     focus_on_error = False
 
     actor = forms.CharField(
-        label="Staff member",
+        label=gettext_lazy("Staff member"),
         required=False,
         max_length=255,
-        help_text="Canvas id or part of a name",
+        help_text=gettext_lazy("Canvas id or part of a name"),
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     target = forms.CharField(
-        label="User",
+        label=pgettext_lazy("audit filter", "User"),
         required=False,
         max_length=255,
-        help_text="Canvas id or part of a name",
+        help_text=gettext_lazy("Canvas id or part of a name"),
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     action = forms.ChoiceField(
-        label="Action",
+        label=pgettext_lazy("audit filter", "Action"),
         required=False,
-        choices=[("", "Any action"), *wording.ACTION_LABELS.items()],
-        error_messages={"invalid_choice": "Choose an action from the list."},
+        choices=[("", gettext_lazy("Any action")), *wording.ACTION_LABELS.items()],
+        error_messages={"invalid_choice": gettext_lazy("Choose an action from the list.")},
     )
     outcome = forms.ChoiceField(
-        label="Outcome",
+        label=pgettext_lazy("audit filter", "Outcome"),
         required=False,
-        choices=[("", "Any outcome"), *wording.OUTCOME_LABELS.items()],
-        error_messages={"invalid_choice": "Choose an outcome from the list."},
+        choices=[("", gettext_lazy("Any outcome")), *wording.OUTCOME_LABELS.items()],
+        error_messages={"invalid_choice": gettext_lazy("Choose an outcome from the list.")},
     )
     address = forms.CharField(
-        label="Address",
+        label=pgettext_lazy("audit filter", "Address"),
         required=False,
         max_length=320,
-        help_text="Part of an email address or phone number",
+        help_text=gettext_lazy("Part of an email address or phone number"),
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     date_from = forms.DateField(
-        label="From",
+        label=pgettext_lazy("audit filter, first day", "From"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date", "autocomplete": "off"}),
-        error_messages={"invalid": "Enter a date like 2026-01-31."},
+        error_messages={"invalid": gettext_lazy("Enter a date like 2026-01-31.")},
     )
     date_to = forms.DateField(
-        label="To (inclusive)",
+        label=pgettext_lazy("audit filter, last day", "To (inclusive)"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date", "autocomplete": "off"}),
-        error_messages={"invalid": "Enter a date like 2026-01-31."},
+        error_messages={"invalid": gettext_lazy("Enter a date like 2026-01-31.")},
     )
 
     def clean(self) -> dict[str, object]:
         cleaned = super().clean() or {}
         start, end = cleaned.get("date_from"), cleaned.get("date_to")
         if start and end and start > end:
-            self.add_error("date_to", "The end date is before the start date.")
+            self.add_error("date_to", gettext("The end date is before the start date."))
         return cleaned

@@ -10,13 +10,17 @@ Nothing the browser sends can change it: the session lives in the database, keye
 session cookie.
 """
 
+from __future__ import annotations
+
 import logging
 import time
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.sessions.backends.base import SessionBase
+from django.utils.functional import lazy
+from django.utils.translation import gettext, ngettext
 
 from accounts.session import PortalRequest
 from canvas.client import PER_PAGE, CanvasClient, Response, TokenSource
@@ -28,6 +32,9 @@ from canvas.errors import (
     ValidationFailed,
 )
 from canvas.records import CanvasUser
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 logger = logging.getLogger("helpdesk")
 
@@ -186,14 +193,23 @@ def check_with_canvas(client: CanvasClient, user_id: int) -> StaffStatus:
 class SearchResult:
     users: list[CanvasUser]
     # Said instead of, or as well as, the results (too short, nothing found).
-    message: str = ""
+    message: StrOrPromise = ""
 
 
-TOO_SHORT = (
-    f"Type at least {MIN_SEARCH_LENGTH} characters: Canvas does not search with fewer. "
-    "For a shorter identifier, search for the exact one instead: a Canvas user number "
-    "(such as 42), sis_user_id:AB or sis_login_id:jo."
-)
+def _too_short() -> str:
+    return ngettext(
+        "Type at least %(count)d character: Canvas does not search with fewer. For a shorter "
+        "identifier, search for the exact one instead: a Canvas user number (such as 42), "
+        "sis_user_id:AB or sis_login_id:jo.",
+        "Type at least %(count)d characters: Canvas does not search with fewer. For a shorter "
+        "identifier, search for the exact one instead: a Canvas user number (such as 42), "
+        "sis_user_id:AB or sis_login_id:jo.",
+        MIN_SEARCH_LENGTH,
+    ) % {"count": MIN_SEARCH_LENGTH}
+
+
+# Read in the language of the page that shows it.
+TOO_SHORT = lazy(_too_short, str)()
 
 
 SEARCH_PAGE_SIZE = PER_PAGE
@@ -211,9 +227,15 @@ def find_users(client: CanvasClient, query: str) -> SearchResult:
     if term.lower().startswith(EXACT_PREFIXES):
         kind, _, value = term.partition(":")
         if not value.strip():
-            return SearchResult([], f"Add the identifier after “{kind}:”.")
+            return SearchResult(
+                [], gettext("Add the identifier after “%(kind)s:”.") % {"kind": kind}
+            )
         exact = _exact_user(client, f"{kind.lower()}:{value.strip()}")
-        return SearchResult(exact, "" if exact else f"No user has {kind} “{value.strip()}”.")
+        missing = gettext("No user has %(kind)s “%(value)s”.") % {
+            "kind": kind,
+            "value": value.strip(),
+        }
+        return SearchResult(exact, "" if exact else missing)
     found = _exact_user(client, term) if term.isdigit() else []
     if len(term) < MIN_SEARCH_LENGTH:
         return SearchResult(found, "" if found else TOO_SHORT)
@@ -226,9 +248,17 @@ def find_users(client: CanvasClient, query: str) -> SearchResult:
     found += [user for user in matches if user.id not in known]
     if len(matches) >= SEARCH_PAGE_SIZE:
         return SearchResult(
-            found, f"Showing the first {SEARCH_PAGE_SIZE} matches. Type more to narrow the search."
+            found,
+            ngettext(
+                "Showing the first %(count)d match. Type more to narrow the search.",
+                "Showing the first %(count)d matches. Type more to narrow the search.",
+                SEARCH_PAGE_SIZE,
+            )
+            % {"count": SEARCH_PAGE_SIZE},
         )
-    return SearchResult(found, "" if found else f"No user matches “{term}”.")
+    return SearchResult(
+        found, "" if found else gettext("No user matches “%(term)s”.") % {"term": term}
+    )
 
 
 def _exact_user(client: CanvasClient, ref: str) -> list[CanvasUser]:

@@ -154,7 +154,7 @@ def reason_refused(request: StaffRequest, scope: HelpdeskScope) -> HttpResponse:
         scope,
         known,
         form=add_form if "address" in request.POST else None,
-        alert=wording.REASON_MISSING,
+        alert=str(wording.REASON_MISSING),
     )
     return render(request, scope.template, context, status=422)
 

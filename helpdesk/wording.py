@@ -1,11 +1,20 @@
 """The sentences only the help desk says: its access check, the user being helped, replacing an
 email address in one step, and the hints of its forms. Whole sentences, none assembled from
 fragments. What the student pages also say comes from `channels_app.wording`, re-exported here so
-help-desk code reads every sentence from one `wording`."""
+help-desk code reads every sentence from one `wording`.
 
-from datetime import datetime
+Translated (gettext): the constants lazily, so each page shows them in its own language; the
+functions at call time, in the language of the request. Where a sentence depends on a state
+(active or unconfirmed, which Canvas failure), each combination is its own whole sentence, so a
+translator never sees a fragment."""
 
-from django.utils import timezone
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from django.utils import formats, timezone
+from django.utils.translation import gettext, gettext_lazy, ngettext, pgettext, pgettext_lazy
 
 from canvas.errors import CanvasProblem, Forbidden, Throttled, Unavailable
 from canvas.records import Channel
@@ -21,54 +30,69 @@ from channels_app.wording import (  # noqa: F401
 )
 from portal.wording import PageProblem
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 # --- the audit log ------------------------------------------------------------------------------
 
 READ_PAGE, READ_CSV = "audit-read", "audit-export"
-ACTION_LABELS = {
-    "add": "Add",
-    "remove": "Remove",
-    "resend": "Send confirmation again",
-    "confirm": "Confirm for the user",
-    "make-default": "Make default",
-    "replace-add": "Replace email: add new",
-    "replace-default": "Replace email: make the new one the default",
-    "replace-remove": "Replace email: remove old",
-    READ_PAGE: "Read the audit log",
-    READ_CSV: "Downloaded the audit log (CSV)",
+# The labels of the log's rows, its filter and its CSV: what happened, not a button to press.
+ACTION_LABELS: dict[str, StrOrPromise] = {
+    "add": pgettext_lazy("audit action", "Add"),
+    "remove": pgettext_lazy("audit action", "Remove"),
+    "resend": pgettext_lazy("audit action", "Send confirmation again"),
+    "confirm": pgettext_lazy("audit action", "Confirm for the user"),
+    "make-default": pgettext_lazy("audit action", "Make default"),
+    "replace-add": pgettext_lazy("audit action", "Replace email: add new"),
+    "replace-default": pgettext_lazy("audit action", "Replace email: make the new one the default"),
+    "replace-remove": pgettext_lazy("audit action", "Replace email: remove old"),
+    READ_PAGE: pgettext_lazy("audit action", "Read the audit log"),
+    READ_CSV: pgettext_lazy("audit action", "Downloaded the audit log (CSV)"),
 }
-OUTCOME_LABELS = {"success": "Done", "refused": "Refused", "failure": "Failed"}
+OUTCOME_LABELS: dict[str, StrOrPromise] = {
+    "success": pgettext_lazy("audit outcome", "Done"),
+    "refused": pgettext_lazy("audit outcome", "Refused"),
+    "failure": pgettext_lazy("audit outcome", "Failed"),
+}
 
-REASON_LABEL = "Reason or ticket reference"
-REASON_HINT_REQUIRED = "Required: recorded in the audit log with this change."
-REASON_HINT_OPTIONAL = "Optional: recorded in the audit log with this change."
-REASON_MISSING = (
+REASON_LABEL = gettext_lazy("Reason or ticket reference")
+REASON_HINT_REQUIRED = gettext_lazy("Required: recorded in the audit log with this change.")
+REASON_HINT_OPTIONAL = gettext_lazy("Optional: recorded in the audit log with this change.")
+REASON_MISSING = gettext_lazy(
     "Give a reason or ticket reference for this change: it is recorded in the audit log. "
     "Nothing was changed."
 )
 
 STAFF_CHECK_FAILED = PageProblem(
-    "Canvas is not answering",
-    "Canvas did not answer, so we could not check your help-desk access. "
-    "Try again in a few minutes.",
+    gettext_lazy("Canvas is not answering"),
+    gettext_lazy(
+        "Canvas did not answer, so we could not check your help-desk access. "
+        "Try again in a few minutes."
+    ),
 )
-COULD_NOT_LOAD_TITLE = "Could not load this user"
-USER_NOT_FOUND_TITLE = "User not found"
+COULD_NOT_LOAD_TITLE = gettext_lazy("Could not load this user")
+USER_NOT_FOUND_TITLE = gettext_lazy("User not found")
 
 
 def user_not_found(user_id: int) -> str:
-    return f"Canvas has no user {user_id} that your account may see."
+    return gettext("Canvas has no user %(user_id)s that your account may see.") % {
+        "user_id": user_id
+    }
 
 
 def search_hint(min_length: int) -> str:
-    return (
-        f"Type at least {min_length} characters; Canvas matches any part of them. For one exact "
+    return ngettext(
+        "Type at least %(count)d character; Canvas matches any part of it. For one exact user, "
+        "type their Canvas user number (such as 42), or sis_user_id:S1001, or sis_login_id:jdoe.",
+        "Type at least %(count)d characters; Canvas matches any part of them. For one exact "
         "user, type their Canvas user number (such as 42), or sis_user_id:S1001, or "
-        "sis_login_id:jdoe."
-    )
+        "sis_login_id:jdoe.",
+        min_length,
+    ) % {"count": min_length}
 
 
-SKIP_PERMITTED = "Your Canvas role has the permission for this."
-SKIP_PROBABLY_IGNORED = (
+SKIP_PERMITTED = gettext_lazy("Your Canvas role has the permission for this.")
+SKIP_PROBABLY_IGNORED = gettext_lazy(
     "Canvas reports that your role lacks the “manage students” permission, so Canvas will "
     "probably ignore this and send a confirmation link."
 )
@@ -77,49 +101,53 @@ SKIP_PROBABLY_IGNORED = (
 def email_choice(channel: Channel) -> str:
     """An address in the "Email address to replace" list, with its state."""
     if channel.is_active:
-        return f"{channel.address} (active)"
-    return f"{channel.address} (unconfirmed)"
+        return gettext("%(address)s (active)") % {"address": channel.address}
+    return gettext("%(address)s (unconfirmed)") % {"address": channel.address}
 
 
 # --- replacing an email address -----------------------------------------------------------------
 
 
 def replace_duplicate(existing: Channel, old: Channel) -> str:
-    return (
-        f"{existing.address} is already on this user's list. To drop {old.address}, "
-        "use its Remove button on the user's page instead."
-    )
+    return gettext(
+        "%(existing)s is already on this user's list. To drop %(old)s, use its Remove button "
+        "on the user's page instead."
+    ) % {"existing": existing.address, "old": old.address}
 
 
-def replace_not_started(said: str, old: Channel) -> str:
+def replace_not_started(said: StrOrPromise, old: Channel) -> str:
     """The add failed: what `failure` said (whole sentences), then where the user stands."""
-    return f"{said} {old.address} was left as it was."
+    left = gettext("%(old)s was left as it was.") % {"old": old.address}
+    return f"{said} {left}"
 
 
-def _state_of(added: Channel, *, skip_requested: bool) -> str:
-    # "Active" says Canvas may send there, not what it sends (docs/canvas-behaviour.md §11.3);
-    # "was asked to send": Canvas answers the same when it silently skips the message (§12.3).
-    if added.is_active:
-        return (
-            f"{added.address} is active: Canvas can send to it, but only the notifications its "
-            "settings turn on."
-        )
-    text = (
-        f"{added.address} is unconfirmed: Canvas was asked to send a confirmation link to it, "
-        "and sends nothing there until the user opens that link."
-    )
-    return f"{text} {SKIP_IGNORED}" if skip_requested else text
+def _then(text: str, *more: StrOrPromise) -> str:
+    """Whole sentences, one after the other."""
+    return " ".join([text, *(str(sentence) for sentence in more if sentence)])
+
+
+# "Active" says Canvas may send there, not what it sends (docs/canvas-behaviour.md §11.3);
+# "was asked to send": Canvas answers the same when it silently skips the message (§12.3).
 
 
 def replaced(
     old: Channel, added: Channel, *, skip_requested: bool, made_default: bool = False
 ) -> str:
-    state = _state_of(added, skip_requested=skip_requested)
-    if made_default:
-        return (
-            f"Replaced {old.address} with {added.address}. {state} {replaced_default(old, added)}"
+    values = {"old": old.address, "new": added.address}
+    if added.is_active:
+        text = gettext(
+            "Replaced %(old)s with %(new)s. %(new)s is active: Canvas can send to it, but only "
+            "the notifications its settings turn on."
         )
-    return f"Replaced {old.address} with {added.address}. {state}"
+        ignored: StrOrPromise = ""
+    else:
+        text = gettext(
+            "Replaced %(old)s with %(new)s. %(new)s is unconfirmed: Canvas was asked to send a "
+            "confirmation link to it, and sends nothing there until the user opens that link."
+        )
+        ignored = SKIP_IGNORED if skip_requested else ""
+    default = replaced_default(old, added) if made_default else ""
+    return _then(text % values, ignored, default)
 
 
 def half_done(
@@ -132,31 +160,63 @@ def half_done(
 ) -> str:
     """Exactly where the user stands when the new address went in but the old one did not go."""
     said = _half_done_removal(added=added, old=old, owner_name=owner_name, cause=cause)
-    return f"{said} {replaced_default(old, added)}" if made_default else said
+    return _then(said, replaced_default(old, added) if made_default else "")
 
 
 def _half_done_removal(
     *, added: Channel, old: Channel, owner_name: str, cause: CanvasProblem
 ) -> str:
-    state = _state_of(added, skip_requested=False)
+    values = {"new": added.address, "old": old.address, "name": owner_name}
+    active = added.is_active
     if isinstance(cause, Unavailable | Throttled):
-        return (
-            f"Only half done. {added.address} was added ({state}) Canvas then did not answer "
-            f"when asked to remove {old.address}, so it may or may not still be there: the "
-            f"list below shows what we know. Reload this page to check, and remove "
-            f"{old.address} if it is still listed."
+        if active:
+            text = gettext(
+                "Only half done. %(new)s was added (%(new)s is active: Canvas can send to it, "
+                "but only the notifications its settings turn on.) Canvas then did not answer "
+                "when asked to remove %(old)s, so it may or may not still be there: the list "
+                "below shows what we know. Reload this page to check, and remove %(old)s if it "
+                "is still listed."
+            )
+        else:
+            text = gettext(
+                "Only half done. %(new)s was added (%(new)s is unconfirmed: Canvas was asked to "
+                "send a confirmation link to it, and sends nothing there until the user opens "
+                "that link.) Canvas then did not answer when asked to remove %(old)s, so it may "
+                "or may not still be there: the list below shows what we know. Reload this page "
+                "to check, and remove %(old)s if it is still listed."
+            )
+    elif isinstance(cause, Forbidden):
+        if active:
+            text = gettext(
+                "Only half done. %(new)s was added (%(new)s is active: Canvas can send to it, "
+                "but only the notifications its settings turn on.) but %(old)s was not removed: "
+                "Canvas did not allow the removal. %(name)s now has both addresses. Remove "
+                "%(old)s with its Remove button below once the cause is fixed."
+            )
+        else:
+            text = gettext(
+                "Only half done. %(new)s was added (%(new)s is unconfirmed: Canvas was asked to "
+                "send a confirmation link to it, and sends nothing there until the user opens "
+                "that link.) but %(old)s was not removed: Canvas did not allow the removal. "
+                "%(name)s now has both addresses. Remove %(old)s with its Remove button below "
+                "once the cause is fixed."
+            )
+    elif active:
+        text = gettext(
+            "Only half done. %(new)s was added (%(new)s is active: Canvas can send to it, but "
+            "only the notifications its settings turn on.) but %(old)s was not removed: Canvas "
+            "refused to remove it. %(name)s now has both addresses. Remove %(old)s with its "
+            "Remove button below once the cause is fixed."
         )
-    if isinstance(cause, Forbidden):
-        return (
-            f"Only half done. {added.address} was added ({state}) but {old.address} was not "
-            f"removed: Canvas did not allow the removal. {owner_name} now has both addresses. "
-            f"Remove {old.address} with its Remove button below once the cause is fixed."
+    else:
+        text = gettext(
+            "Only half done. %(new)s was added (%(new)s is unconfirmed: Canvas was asked to send "
+            "a confirmation link to it, and sends nothing there until the user opens that "
+            "link.) but %(old)s was not removed: Canvas refused to remove it. %(name)s now has "
+            "both addresses. Remove %(old)s with its Remove button below once the cause is "
+            "fixed."
         )
-    return (
-        f"Only half done. {added.address} was added ({state}) but {old.address} was not "
-        f"removed: Canvas refused to remove it. {owner_name} now has both addresses. "
-        f"Remove {old.address} with its Remove button below once the cause is fixed."
-    )
+    return text % values
 
 
 # --- replacing the default email ----------------------------------------------------------------
@@ -164,125 +224,154 @@ def _half_done_removal(
 
 def replace_default_note(default: Channel) -> str:
     """Said on the replace form before anything happens."""
-    return (
-        f"{default.address} is the default email: Canvas sends mail about the account there. If "
-        "you replace it, the new address becomes the default in its place."
-    )
+    return gettext(
+        "%(address)s is the default email: Canvas sends mail about the account there. If you "
+        "replace it, the new address becomes the default in its place."
+    ) % {"address": default.address}
 
 
 def replaced_default(old: Channel, added: Channel) -> str:
-    return f"{added.address} is the default email now, in place of {old.address}."
+    return gettext("%(new)s is the default email now, in place of %(old)s.") % {
+        "new": added.address,
+        "old": old.address,
+    }
 
 
 def half_done_default(*, added: Channel, old: Channel, owner_name: str) -> str:
     """The new address went in, but Canvas did not make it the default: the old one stays."""
-    state = _state_of(added, skip_requested=False)
-    return (
-        f"Only half done. {added.address} was added ({state}) but Canvas did not make it the "
-        f"default email, so {old.address} was not removed and is still the default. "
-        f"{owner_name} now has both addresses. Make {added.address} the default from the "
-        f"delivery panel, then remove {old.address}."
-    )
+    values = {"new": added.address, "old": old.address, "name": owner_name}
+    if added.is_active:
+        text = gettext(
+            "Only half done. %(new)s was added (%(new)s is active: Canvas can send to it, but "
+            "only the notifications its settings turn on.) but Canvas did not make it the "
+            "default email, so %(old)s was not removed and is still the default. %(name)s now "
+            "has both addresses. Make %(new)s the default from the delivery panel, then remove "
+            "%(old)s."
+        )
+    else:
+        text = gettext(
+            "Only half done. %(new)s was added (%(new)s is unconfirmed: Canvas was asked to send "
+            "a confirmation link to it, and sends nothing there until the user opens that "
+            "link.) but Canvas did not make it the default email, so %(old)s was not removed "
+            "and is still the default. %(name)s now has both addresses. Make %(new)s the "
+            "default from the delivery panel, then remove %(old)s."
+        )
+    return text % values
 
 
 # --- the delivery panel -------------------------------------------------------------------------
 
 
 def readable_date(when: datetime) -> str:
-    """3 Nov 2026: a date a person reads at a glance, in the portal's time zone."""
-    local = timezone.localtime(when)
-    return f"{local.day} {local:%b %Y}"
+    """A date a person reads at a glance, in the page's language (its DATE_FORMAT: "Nov. 3,
+    2026", "3 de noviembre de 2026"), in the portal's time zone (UTC, docs/i18n.md)."""
+    return formats.date_format(timezone.localtime(when), "DATE_FORMAT")
+
+
+def readable_time(when: datetime, *, seconds: bool = False) -> str:
+    """A date and time in UTC (the pages label it), in the page's language."""
+    utc = when.astimezone(UTC)
+    return pgettext("a date, then a time of day", "%(date)s, %(time)s") % {
+        "date": formats.date_format(utc, "DATE_FORMAT"),
+        "time": formats.time_format(utc, "H:i:s" if seconds else "H:i"),
+    }
 
 
 def no_email(name: str) -> str:
-    return (
-        f"{name} has no email address, so Canvas cannot send them email notifications: add one "
+    return gettext(
+        "%(name)s has no email address, so Canvas cannot send them email notifications: add one "
         "on their page."
-    )
+    ) % {"name": name}
 
 
 def default_bounced(address: str, since: str, name: str, *, others: bool) -> str:
+    values = {"address": address, "since": since, "name": name}
     if since and others:
-        return (
-            f"Email notifications go first to {address}, which has bounced since {since}: make "
-            f"another active address the default, replace it, or ask {name} to confirm another "
-            "address."
+        text = gettext(
+            "Email notifications go first to %(address)s, which has bounced since %(since)s: "
+            "make another active address the default, replace it, or ask %(name)s to confirm "
+            "another address."
         )
-    if since:
-        return (
-            f"Every notification goes to {address}, which has bounced since {since}: replace it "
-            f"or ask {name} to confirm another address."
+    elif since:
+        text = gettext(
+            "Every notification goes to %(address)s, which has bounced since %(since)s: replace "
+            "it or ask %(name)s to confirm another address."
         )
-    if others:
-        return (
-            f"Email notifications go first to {address}, which has bounced: make another active "
-            f"address the default, replace it, or ask {name} to confirm another address."
+    elif others:
+        text = gettext(
+            "Email notifications go first to %(address)s, which has bounced: make another "
+            "active address the default, replace it, or ask %(name)s to confirm another address."
         )
-    return (
-        f"Every notification goes to {address}, which has bounced: replace it or ask {name} "
-        "to confirm another address."
-    )
+    else:
+        text = gettext(
+            "Every notification goes to %(address)s, which has bounced: replace it or ask "
+            "%(name)s to confirm another address."
+        )
+    return text % values
 
 
 def default_unconfirmed(address: str, name: str) -> str:
-    return (
-        f"The default email, {address}, is unconfirmed, so Canvas sends nothing there: confirm "
-        f"it for {name}, make an active address the default, or ask {name} to open the "
+    return gettext(
+        "The default email, %(address)s, is unconfirmed, so Canvas sends nothing there: confirm "
+        "it for %(name)s, make an active address the default, or ask %(name)s to open the "
         "confirmation link."
-    )
+    ) % {"address": address, "name": name}
 
 
 def default_fine(address: str) -> str:
-    return (
-        f"Nothing here stops delivery: the default email, {address}, is confirmed and has not "
+    return gettext(
+        "Nothing here stops delivery: the default email, %(address)s, is confirmed and has not "
         "bounced. If mail still does not arrive, check what it receives and the user's spam "
         "filtering."
-    )
+    ) % {"address": address}
 
 
 def default_bounces_unknown(address: str) -> str:
-    return (
-        f"The default email, {address}, is confirmed, but whether mail to it bounces is not "
+    return gettext(
+        "The default email, %(address)s, is confirmed, but whether mail to it bounces is not "
         "shown to your Canvas role (see below)."
-    )
+    ) % {"address": address}
 
 
-DELIVERY_PART_FAILED = "Canvas did not answer for this part. Reload the panel to try again."
-BOUNCES_NOT_ALLOWED = (
+DELIVERY_PART_FAILED = gettext_lazy(
+    "Canvas did not answer for this part. Reload the panel to try again."
+)
+BOUNCES_NOT_ALLOWED = gettext_lazy(
     "When and why an address bounced is not shown: your Canvas role cannot read the "
     "bounced-address report (it needs the “view notifications” and “read roster” "
     "permissions on the root account)."
 )
-MESSAGES_NOT_ALLOWED = (
+MESSAGES_NOT_ALLOWED = gettext_lazy(
     "The messages Canvas sent are not shown: your Canvas role lacks the “view notifications” "
     "permission on the root account."
 )
-RECEIVES_NOT_ALLOWED = (
+RECEIVES_NOT_ALLOWED = gettext_lazy(
     "What this address receives is not shown: your Canvas role lacks the “view statistics” "
     "permission (needed to read another user's notification settings)."
 )
-DEFAULT_NOT_ALLOWED = (
+DEFAULT_NOT_ALLOWED = gettext_lazy(
     "Choosing the default email is not offered: your Canvas role lacks the “manage user "
     "details” permission over this user's account."
 )
-CONFIRM_NOT_ALLOWED = (
+CONFIRM_NOT_ALLOWED = gettext_lazy(
     "Confirming an address for the user is not offered: Canvas reports that your role lacks "
     "the “manage students” permission, so Canvas would ignore it."
 )
-MESSAGE_STATES = {
-    "sent": "Sent",
-    "bounced": "Bounced",
-    "cancelled": "Cancelled (not delivered)",
-    "created": "Waiting to be sent",
-    "staged": "Waiting to be sent",
-    "sending": "Sending",
-    "dashboard": "Shown in Canvas only",
-    "closed": "Closed",
-    "transmission_error": "Could not be sent",
+# Canvas's workflow states of a message (docs/canvas-behaviour.md §14.3), as the panel says them.
+MESSAGE_STATES: dict[str, StrOrPromise] = {
+    "sent": pgettext_lazy("message state", "Sent"),
+    "bounced": pgettext_lazy("message state", "Bounced"),
+    "cancelled": pgettext_lazy("message state", "Cancelled (not delivered)"),
+    "created": pgettext_lazy("message state", "Waiting to be sent"),
+    "staged": pgettext_lazy("message state", "Waiting to be sent"),
+    "sending": pgettext_lazy("message state", "Sending"),
+    "dashboard": pgettext_lazy("message state", "Shown in Canvas only"),
+    "closed": pgettext_lazy("message state", "Closed"),
+    "transmission_error": pgettext_lazy("message state", "Could not be sent"),
 }
 
 
-def message_state(state: str) -> str:
+def message_state(state: str) -> StrOrPromise:
     return MESSAGE_STATES.get(state, state)
 
 
@@ -294,48 +383,62 @@ def made_default(channel: Channel) -> str:
 
 
 def made_default_sentence(address: str) -> str:
-    return f"{address} is the default email now: Canvas sends mail about the account there."
+    return gettext(
+        "%(address)s is the default email now: Canvas sends mail about the account there."
+    ) % {"address": address}
+
+
+def _gone() -> str:
+    return gettext("That address is no longer on the user's list. Nothing was changed.")
 
 
 def not_made_default(channel: Channel | None, reason: str) -> str:
     """Make default refused before Canvas was asked."""
     if channel is None or reason == "gone":
-        return "That address is no longer on the user's list. Nothing was changed."
+        return _gone()
+    values = {"address": channel.address}
     if reason == "unconfirmed":
         return (
-            f"{channel.address} is unconfirmed, so it cannot be the default: Canvas would send "
-            "nothing there. Confirm it first. Nothing was changed."
+            gettext(
+                "%(address)s is unconfirmed, so it cannot be the default: Canvas would send "
+                "nothing there. Confirm it first. Nothing was changed."
+            )
+            % values
         )
     if reason == "already-default":
-        return f"{channel.address} is already the default email. Nothing was changed."
-    return f"Only an email address can be the default. {channel.address} was left as it was."
+        return gettext("%(address)s is already the default email. Nothing was changed.") % values
+    return (
+        gettext("Only an email address can be the default. %(address)s was left as it was.")
+        % values
+    )
 
 
 def confirmed(channel: Channel) -> str:
-    return (
-        f"{channel.address} is confirmed: Canvas can send to it, but only the notifications its "
+    return gettext(
+        "%(address)s is confirmed: Canvas can send to it, but only the notifications its "
         "settings turn on."
-    )
+    ) % {"address": channel.address}
 
 
 def not_confirmed(channel: Channel | None, reason: str) -> str:
     """Confirm refused before Canvas was asked."""
     if channel is None or reason == "gone":
-        return "That address is no longer on the user's list. Nothing was changed."
-    return f"{channel.address} is not waiting for confirmation. Nothing was changed."
+        return _gone()
+    return gettext("%(address)s is not waiting for confirmation. Nothing was changed.") % {
+        "address": channel.address
+    }
 
 
 def confirm_ignored(channel: Channel) -> str:
-    return (
-        f"Canvas did not confirm {channel.address}: it ignored the request to skip "
-        "confirmation, because your Canvas role lacks the “manage students” permission on the "
-        f"root account. {channel.address} is still unconfirmed, and Canvas may have sent it a "
-        "new confirmation link."
-    )
+    return gettext(
+        "Canvas did not confirm %(address)s: it ignored the request to skip confirmation, "
+        "because your Canvas role lacks the “manage students” permission on the root account. "
+        "%(address)s is still unconfirmed, and Canvas may have sent it a new confirmation link."
+    ) % {"address": channel.address}
 
 
 def confirm_incomplete(channel: Channel, owner_name: str) -> str:
-    return (
-        f"Only half done. {channel.address} was removed to be added back confirmed, but Canvas "
-        f"did not take it back: {owner_name} no longer has it. Add it again on their page."
-    )
+    return gettext(
+        "Only half done. %(address)s was removed to be added back confirmed, but Canvas did not "
+        "take it back: %(name)s no longer has it. Add it again on their page."
+    ) % {"address": channel.address, "name": owner_name}

@@ -129,8 +129,8 @@ def test_rosa_sees_the_parts_her_role_cannot_read_hidden_with_a_sentence(
     ui.sign_in("Rosa Support")
     ui.goto(f"/helpdesk/users/{DEMO_BOUNCING}/")
     ui.htmx(lambda: page.get_by_role("link", name="Check delivery").click(), "Rosa's panel")
-    expect(page.locator("#messages-missing")).to_have_text(wording.MESSAGES_NOT_ALLOWED)
-    expect(page.locator("#bounces-missing")).to_have_text(wording.BOUNCES_NOT_ALLOWED)
+    expect(page.locator("#messages-missing")).to_have_text(str(wording.MESSAGES_NOT_ALLOWED))
+    expect(page.locator("#bounces-missing")).to_have_text(str(wording.BOUNCES_NOT_ALLOWED))
     expect(page.locator("#delivery-panel")).not_to_contain_text("550 5.1.1")
 
 

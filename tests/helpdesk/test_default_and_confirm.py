@@ -83,7 +83,7 @@ def test_make_default_is_hidden_with_a_sentence_for_staff_without_manage_user_de
     lee = sign_in(canvas, Client(), limited["id"])
     canvas.confirm_channel(PERSONAL_ID)
     text = text_of(lee.get(DELIVERY))
-    assert wording.DEFAULT_NOT_ALLOWED in text
+    assert str(wording.DEFAULT_NOT_ALLOWED) in text
     assert "Make default" not in text
 
 
@@ -116,7 +116,7 @@ def test_confirm_is_refused_in_words_when_canvas_ignores_skip_confirmation(
     assert ada_emails(canvas) == [(ACTIVE, "active"), (PERSONAL, "unconfirmed")]
     assert audit_rows() == [("confirm", "refused", PERSONAL)]
     # And the panel did not offer it to this staff member in the first place.
-    assert wording.CONFIRM_NOT_ALLOWED in text
+    assert str(wording.CONFIRM_NOT_ALLOWED) in text
     assert confirm_url(PERSONAL_ID) not in response.content.decode()
 
 

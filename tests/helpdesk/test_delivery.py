@@ -92,9 +92,9 @@ def test_rosa_sees_every_restricted_part_hidden_with_a_sentence_and_canvas_is_no
 ):
     canvas.clear_requests()
     text = text_of(rosa.get(BEN_DELIVERY))
-    assert wording.BOUNCES_NOT_ALLOWED in text
-    assert wording.MESSAGES_NOT_ALLOWED in text
-    assert wording.RECEIVES_NOT_ALLOWED in text
+    assert str(wording.BOUNCES_NOT_ALLOWED) in text
+    assert str(wording.MESSAGES_NOT_ALLOWED) in text
+    assert str(wording.RECEIVES_NOT_ALLOWED) in text
     assert BEN_BOUNCE_REASON not in text
     assert not [p for _, p in canvas_calls(canvas) if p.endswith(DIAGNOSTICS)]
     # No claim the portal cannot back: the list alone does not say whether mail bounces.
@@ -108,7 +108,7 @@ def test_a_refusal_by_canvas_hides_that_part_with_the_same_sentence(admin, canva
     response = admin.get(BEN_DELIVERY)
     text = text_of(response)
     assert response.status_code == 200
-    assert wording.BOUNCES_NOT_ALLOWED in text and wording.MESSAGES_NOT_ALLOWED in text
+    assert str(wording.BOUNCES_NOT_ALLOWED) in text and str(wording.MESSAGES_NOT_ALLOWED) in text
 
 
 def test_a_canvas_failure_in_one_part_leaves_the_rest(admin, canvas):
@@ -116,7 +116,7 @@ def test_a_canvas_failure_in_one_part_leaves_the_rest(admin, canvas):
     # The list and the report answer; the messages call fails every attempt.
     canvas.faults(next=[{"hang_s": 0}, {"hang_s": 0}] + [{"status": 503}] * 5)
     text = text_of(admin.get(BEN_DELIVERY, headers={"HX-Request": "true"}))
-    assert wording.DELIVERY_PART_FAILED in text
+    assert str(wording.DELIVERY_PART_FAILED) in text
     assert BEN_BOUNCE_REASON in text
 
 

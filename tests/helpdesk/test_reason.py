@@ -34,7 +34,7 @@ def test_required_refuses_a_replace_without_a_reason_and_keeps_the_form(required
     response = admin.post(REPLACE, {"old_channel_id": 2, "new_address": NEW, "reason": "  "})
     assert response.status_code == 422
     html = response.content.decode()
-    assert wording.REASON_MISSING in text_of(response)
+    assert str(wording.REASON_MISSING) in text_of(response)
     assert f'value="{NEW}"' in html  # what was typed is still there
     assert changes(canvas) == []
     assert AuditEntry.objects.count() == 0
@@ -57,7 +57,7 @@ def test_required_refuses_every_change_without_a_reason_before_canvas_is_asked(
     canvas.clear_requests()
     response = admin.post(f"{ADA}{path}", data)
     assert response.status_code == 422
-    assert wording.REASON_MISSING in text_of(response)
+    assert str(wording.REASON_MISSING) in text_of(response)
     assert changes(canvas) == []
     assert AuditEntry.objects.count() == 0
 
