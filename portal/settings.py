@@ -309,7 +309,8 @@ INSTALLED_APPS.append("django.forms")
 
 # --- Security -----------------------------------------------------------------------------------
 
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Database sessions, saved in one statement (accounts/session_store.py).
+SESSION_ENGINE = "accounts.session_store"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", 60 * 60 * 12)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
