@@ -534,6 +534,10 @@ def run(args: argparse.Namespace, tmp: Path, stack: ExitStack) -> None:
             browsers = list(
                 pool.map(lambda uid: signed_in_browser(portal.base_url, emulator, uid), user_ids)
             )
+            for b in browsers:
+                # What a browser sends with the portal's own links and htmx requests; the
+                # portal compresses pages only for such requests (portal/compression.py).
+                b.headers["Sec-Fetch-Site"] = "same-origin"
             tabs = [
                 Tab(uid, b, portal.base_url, page_views_only=args.page_views_only)
                 for uid, b in zip(user_ids, browsers, strict=True)

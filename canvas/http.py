@@ -10,6 +10,7 @@ it) and reads at most CANVAS_MAX_RESPONSE_BYTES (bounded.py).
 
 import json
 import logging
+import os
 import threading
 import time
 from typing import Any
@@ -55,8 +56,28 @@ def shared_session() -> requests.Session:
                 session.mount("https://", adapter)
                 session.mount("http://", adapter)
                 session.headers["User-Agent"] = "canvas-contact-methods-portal"
+                _read_environment_once(session)
                 _session = session
     return _session
+
+
+def _read_environment_once(session: requests.Session) -> None:
+    """Take the proxy and CA-bundle variables (HTTPS_PROXY, NO_PROXY, REQUESTS_CA_BUNDLE...) from
+    the environment now, once, instead of on every call.
+
+    With `trust_env` on, requests scans the whole environment for proxies several times per call
+    and looks for a ~/.netrc file: about a tenth of the CPU of a Canvas call (bench/README.md).
+    The environment of a running process does not change, so reading it once gives the same
+    proxies and CA bundle. A ~/.netrc entry for Canvas is no longer applied: it could only have
+    replaced the user's bearer token with a password, which Canvas's API does not accept.
+    """
+    canvas = settings.CANVAS_BASE_URL
+    # {} when NO_PROXY names Canvas's host.
+    session.proxies.update(requests.utils.get_environ_proxies(canvas))
+    bundle = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
+    if bundle:
+        session.verify = bundle
+    session.trust_env = False
 
 
 def canvas_url(path: str) -> str:

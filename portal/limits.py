@@ -1,7 +1,8 @@
 """Abuse limits: how many changes a user, and how many sign-in requests an address, may make.
 
-Counting is django-ratelimit's, in the shared database cache (portal/cache.py), so every portal
-process on every machine sees the same counts. Each attempt counts, refused ones too: someone
+Counting is one atomic SQL statement per counted request, in the database every portal process
+on every machine shares (portal/counters.py), so they all see the same counts; the rates are
+django-ratelimit's ("5/m", its fixed windows). Each attempt counts, refused ones too: someone
 hammering the button does not get through sooner. The rates are settings (docs/deploy.md).
 What a refused request answers is the views' business (portal/limited.py).
 """
@@ -9,6 +10,7 @@ What a refused request answers is the views' business (portal/limited.py).
 from __future__ import annotations
 
 import ipaddress
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -17,9 +19,10 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy
 from django_ratelimit import ALL, UNSAFE
-from django_ratelimit.core import get_usage
+from django_ratelimit.core import _split_rate
 
 from accounts.session import signed_in_user
+from portal import counters
 from portal.client_ip import client_ip
 from portal.wording import try_again
 
@@ -101,17 +104,17 @@ class Refusal:
 
 def check(request: HttpRequest, limit: Limit, *, view_name: str = "") -> Refusal | None:
     """Count this request against `limit`; a Refusal when it is over."""
-    group = f"{limit.name}:{view_name}" if limit.per_view else limit.name
-    usage = get_usage(
-        request,
-        group=group,
-        key=lambda _group, req: limit.key(req),
-        rate=limit.rate,
-        method=limit.methods,
-        increment=True,
-    )
-    if usage is None or not usage["should_limit"]:
+    if not _counts(request, limit.methods):
         return None
-    # time_left is -1 when the cache could not be read: the refusal then errs on "soon".
-    retry_after = max(1, usage["time_left"])
+    group = f"{limit.name}:{view_name}" if limit.per_view else limit.name
+    allowed, period = _split_rate(limit.rate)
+    count = counters.hit(group, limit.key(request), period=period)
+    if count.hits <= allowed:
+        return None
+    retry_after = max(1, count.window_ends - int(time.time()))
     return Refusal(f"{limit.reason} {try_again(retry_after)}", retry_after)
+
+
+def _counts(request: HttpRequest, methods: tuple[str, ...] | str) -> bool:
+    """Whether the limit counts this request's method (django-ratelimit's ALL and UNSAFE)."""
+    return methods == ALL or request.method in methods

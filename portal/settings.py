@@ -301,6 +301,15 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG or env.bool("WHITENOISE_USE_FINDERS", False)
 WHITENOISE_AUTOREFRESH = DEBUG
 
+# --- Compressed pages (portal/compression.py; docs/security.md: BREACH) ---
+# gzip for pages the portal's own pages asked for (Sec-Fetch-Site same-origin or none), placed
+# outside every middleware that writes the body; static files come compressed from whitenoise
+# (gzip, and brotli with the `brotli` package).
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1,
+    "portal.compression.SameSiteGZipMiddleware",
+)
+
 # --- Form fields: one template for every field (templates/django/forms/field.html) ---
 # TemplatesSetting renders forms with the project's templates; "django.forms" supplies Django's
 # own widget templates to it.
@@ -309,7 +318,8 @@ INSTALLED_APPS.append("django.forms")
 
 # --- Security -----------------------------------------------------------------------------------
 
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Database sessions, saved in one statement (accounts/session_store.py).
+SESSION_ENGINE = "accounts.session_store"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", 60 * 60 * 12)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from accounts.session import PortalUser
 from canvas_emulator.demo_users import DEMO_ADMIN, DEMO_STUDENT
+from portal import counters
 from portal.limits import by_user, try_again
 from portal.models import CacheEntry
 from tests.portal.test_channel_views import input_tag
@@ -227,6 +228,20 @@ def test_an_increment_keeps_the_counters_expiry():
     assert cache.get("counter") == 2
     expires = CacheEntry.objects.get(cache_key__endswith="counter").expires
     assert expires > timezone.now() + timedelta(minutes=59)
+
+
+def test_a_counter_counts_each_hit_and_starts_again_at_one_when_its_window_ends(monkeypatch):
+    clock = [1_000_000.0]
+    monkeypatch.setattr(counters.time, "time", lambda: clock[0])
+    first = counters.hit("changes", "user:7", period=60)
+    assert [first.hits, counters.hit("changes", "user:7", period=60).hits] == [1, 2]
+    assert counters.hit("changes", "user:8", period=60).hits == 1  # another user: own count
+    assert first.window_ends >= clock[0]
+    clock[0] = first.window_ends  # the window's last second still counts in it
+    assert counters.hit("changes", "user:7", period=60).hits == 3
+    clock[0] = first.window_ends + 1
+    restarted = counters.hit("changes", "user:7", period=60)
+    assert (restarted.hits, restarted.window_ends) == (1, first.window_ends + 60)
 
 
 def ratelimit_check_ids() -> list[str]:

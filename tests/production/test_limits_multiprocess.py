@@ -113,3 +113,28 @@ def test_two_processes_incrementing_one_counter_at_once_lose_no_count(
         finished(child)
     read = shell("from django.core.cache import cache; print(cache.get('shared-counter'))", env)
     assert finished(read).strip().splitlines()[-1] == str(2 * per_process)
+
+
+# The same race against the abuse limits' own counter (portal/counters.py): one upsert per hit.
+HITS = """
+import time
+from portal import counters
+while time.time() < {start}:
+    time.sleep(0.005)
+for _ in range({n}):
+    counters.hit("race", "user:1", period=3600)
+"""
+
+
+def test_two_processes_counting_one_limit_at_once_lose_no_hit(
+    shared_database: SharedDatabase,
+) -> None:
+    env = production_env(DATABASE_URL=shared_database.url)
+    per_process = 300
+    children = [shell(HITS.format(start=time.time() + 3, n=per_process), env) for _ in range(2)]
+    for child in children:
+        finished(child)
+    read = shell(
+        "from portal import counters; print(counters.hit('race', 'user:1', period=3600).hits)", env
+    )
+    assert finished(read).strip().splitlines()[-1] == str(2 * per_process + 1)

@@ -1,4 +1,5 @@
-"""Housekeeping for cron: expired sessions and Canvas tokens nobody has used for a while.
+"""Housekeeping for cron: expired sessions, Canvas tokens nobody has used for a while, and
+abuse-limit counters whose window has ended.
 
 Safe to run on any one machine at any time and as often as you like (e.g. hourly). A token's
 `updated_at` moves on every refresh, which happens within an hour of any use, so a token untouched
@@ -20,6 +21,7 @@ from django.utils import timezone
 
 from accounts import tokens as token_store
 from accounts.models import CanvasToken
+from portal import counters as rate_counters
 
 DEFAULT_TOKEN_DAYS = 30
 
@@ -58,10 +60,12 @@ class Command(BaseCommand):
                 else:
                     kept += 1
         launches = _expired_lti_launches(dry_run=dry_run)
+        counters = rate_counters.delete_ended(dry_run=dry_run)
         verb = "Would delete" if dry_run else "Deleted"
         self.stdout.write(
             f"{verb} {sessions} expired session(s), {tokens} token(s) "
-            f"untouched for {token_days} day(s) and {launches} expired LTI launch record(s)."
+            f"untouched for {token_days} day(s), {launches} expired LTI launch record(s) and "
+            f"{counters} ended abuse-limit counter(s)."
         )
         if kept:
             self.stderr.write(
