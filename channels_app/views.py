@@ -8,7 +8,7 @@ forms in `forms`, whose page it is in `scope`. A lost Canvas sign-in is not caug
 """
 
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib import messages as flash
@@ -27,6 +27,9 @@ from portal import limits
 from portal.limited import limited, refusal_page
 from portal.views.errors import alert_fragment
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 
 def self_scope(request: PortalRequest) -> Scope:
     user = request.portal_user
@@ -41,8 +44,8 @@ def page_context(
     push_form: PushTokenForm | None = None,
     focus_id: int | None = None,
     focus_heading: bool = False,
-    alert: str = "",
-    status: str = "",
+    alert: StrOrPromise = "",
+    status: StrOrPromise = "",
     code_form: ConfirmationCodeForm | None = None,
 ) -> dict[str, Any]:
     known = channels or []
@@ -136,7 +139,7 @@ def _changed(
     scope: Scope,
     channels: list[Channel],
     *,
-    message: str,
+    message: StrOrPromise,
     focus_id: int | None = None,
     focus_heading: bool = False,
     form: AddChannelForm | None = None,
