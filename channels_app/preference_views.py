@@ -7,6 +7,8 @@ everything to never. Every POST works as a plain form post (redirect back to the
 inline with htmx. Each makes one Canvas call, the copy two.
 """
 
+from __future__ import annotations
+
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages as flash

@@ -7,6 +7,8 @@ forms in `forms`, whose page it is in `scope`. A lost Canvas sign-in is not caug
 `NotAuthenticated` is no `CanvasError`, and `canvas_login_required` turns it into the sign-in.
 """
 
+from __future__ import annotations
+
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
