@@ -10,42 +10,46 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 from phonenumbers import PhoneNumberType
 
 from channels_app import wording
 from portal.forms import PortalForm
 
-CHANNEL_TYPE_CHOICES = [("email", "Email"), ("sms", "Text message (SMS)")]
+CHANNEL_TYPE_CHOICES = [
+    ("email", pgettext_lazy("contact method type", "Email")),
+    ("sms", gettext_lazy("Text message (SMS)")),
+]
 EMAIL_ONLY_CHOICES = CHANNEL_TYPE_CHOICES[:1]
 
 # Types that can receive a text message. US and Canadian numbers do not tell a mobile from a
 # landline, so phonenumbers calls every one of them FIXED_LINE_OR_MOBILE: that must stay allowed.
 TEXTABLE_TYPES = frozenset({PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE})
-# Whole sentences per refused type (a later issue translates them; none is assembled).
+# Whole sentences per refused type (none is assembled).
 NOT_MOBILE_MESSAGES = {
-    PhoneNumberType.PREMIUM_RATE: (
+    PhoneNumberType.PREMIUM_RATE: gettext_lazy(
         "That looks like a premium-rate number. "
         "Enter a mobile number that can receive text messages."
     ),
-    PhoneNumberType.TOLL_FREE: (
+    PhoneNumberType.TOLL_FREE: gettext_lazy(
         "That looks like a toll-free number. Enter a mobile number that can receive text messages."
     ),
-    PhoneNumberType.SHARED_COST: (
+    PhoneNumberType.SHARED_COST: gettext_lazy(
         "That looks like a shared-cost number. "
         "Enter a mobile number that can receive text messages."
     ),
-    PhoneNumberType.FIXED_LINE: (
+    PhoneNumberType.FIXED_LINE: gettext_lazy(
         "That looks like a landline number. Enter a mobile number that can receive text messages."
     ),
-    PhoneNumberType.VOIP: (
+    PhoneNumberType.VOIP: gettext_lazy(
         "That looks like an internet phone (VoIP) number. "
         "Enter a mobile number that can receive text messages."
     ),
-    PhoneNumberType.PAGER: (
+    PhoneNumberType.PAGER: gettext_lazy(
         "That looks like a pager number. Enter a mobile number that can receive text messages."
     ),
 }
-OTHER_NOT_MOBILE_MESSAGE = (
+OTHER_NOT_MOBILE_MESSAGE = gettext_lazy(
     "That does not look like a mobile number. Enter a mobile number that can receive text messages."
 )
 
@@ -80,17 +84,19 @@ def phone_examples(region: str) -> PhoneExamples:
 
 class AddChannelForm(PortalForm):
     channel_type = forms.ChoiceField(
-        label="Type",
+        label=pgettext_lazy("contact method", "Type"),
         choices=CHANNEL_TYPE_CHOICES,
         initial="email",
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose email or text message."},
+        error_messages={"required": gettext_lazy("Choose email or text message.")},
     )
     address = forms.CharField(
-        label="Email address or mobile number",
+        label=gettext_lazy("Email address or mobile number"),
         max_length=254,
         strip=True,
-        error_messages={"required": "Enter the email address or mobile number to add."},
+        error_messages={
+            "required": gettext_lazy("Enter the email address or mobile number to add.")
+        },
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
     # The ASCII address the user agreed to store, ticked on the confirmation step an address with a
@@ -99,7 +105,8 @@ class AddChannelForm(PortalForm):
     # Offered on help-desk pages only (the form drops it elsewhere); Canvas alone decides
     # whether to honour it.
     skip_confirmation = forms.BooleanField(
-        label="Skip confirmation (the user will not be asked to confirm)", required=False
+        label=gettext_lazy("Skip confirmation (the user will not be asked to confirm)"),
+        required=False,
     )
 
     # Set when the address needs that confirmation: the ASCII form Canvas would store.
@@ -159,8 +166,11 @@ class AddChannelForm(PortalForm):
         if confirmed != stored:
             self.ascii_to_confirm = stored
             raise ValidationError(
-                f"This address uses letters outside the English alphabet. Canvas will store "
-                f"this address as {stored}. Add it?",
+                gettext(
+                    "This address uses letters outside the English alphabet. Canvas will store "
+                    "this address as %(stored)s. Add it?"
+                )
+                % {"stored": stored},
                 code="confirm_ascii",
             )
         return stored
@@ -172,7 +182,7 @@ def ascii_email(address: str) -> str:
     Canvas accepts ASCII addresses only; the student confirms the converted form before it is
     added, because a domain such as gmail.com spelled with a Cyrillic a reads as the familiar one.
     """
-    invalid = ValidationError("Enter a complete email address, like name@example.com.")
+    invalid = ValidationError(gettext("Enter a complete email address, like name@example.com."))
     local, _, domain = address.rpartition("@")
     if not domain.isascii():
         try:
@@ -195,8 +205,11 @@ def mobile_number(text: str, examples: PhoneExamples) -> str:
         number = None
     if number is None or not phonenumbers.is_valid_number(number):
         raise ValidationError(
-            f"Enter a mobile number Canvas can text, like {examples.local} "
-            f"or {examples.international} with the country code."
+            gettext(
+                "Enter a mobile number Canvas can text, like %(local)s or %(international)s with "
+                "the country code."
+            )
+            % {"local": examples.local, "international": examples.international}
         )
     kind = phonenumbers.number_type(number)
     if kind not in TEXTABLE_TYPES:
@@ -206,10 +219,10 @@ def mobile_number(text: str, examples: PhoneExamples) -> str:
 
 class PushTokenForm(PortalForm):
     push_token = forms.CharField(
-        label="Device push token",
+        label=gettext_lazy("Device push token"),
         max_length=4096,
         strip=True,
-        error_messages={"required": "Paste the device's push token."},
+        error_messages={"required": gettext_lazy("Paste the device's push token.")},
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
 

@@ -4,7 +4,10 @@ default leads to, and the "Not getting notifications?" panel. Built only from wh
 knows (the channel list and the settings); the sentences are in `wording`.
 """
 
+from __future__ import annotations
+
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.utils.html import format_html
@@ -12,6 +15,9 @@ from django.utils.html import format_html
 from canvas.records import Channel
 from channels_app import preferences, presenters, wording
 from channels_app.preferences import PUSH_CATEGORY_LABELS
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 def _sms_sends() -> bool:
@@ -32,13 +38,13 @@ def _annotated(
     row: presenters.ChannelRow, default: Channel | None, *, for_self: bool
 ) -> presenters.ChannelRow:
     channel = row.channel
-    notes: list[str] = []
+    notes: list[StrOrPromise] = []
     if row.is_default:
         if for_self:
             notes.append(wording.DEFAULT_EMAIL_ROLE)
             notes.append(
                 format_html(
-                    wording.CHOOSE_DEFAULT, url=f"{settings.CANVAS_BASE_URL}/profile/settings"
+                    str(wording.CHOOSE_DEFAULT), url=f"{settings.CANVAS_BASE_URL}/profile/settings"
                 )
             )
         else:
@@ -47,8 +53,8 @@ def _annotated(
     if channel.type == "sms" and not _sms_sends():
         notes.append(wording.SMS_NOT_SENT)
     if channel.type == "push":
-        notes.append(wording.push_receives(list(PUSH_CATEGORY_LABELS.values())))
-    resend_note = ""
+        notes.append(wording.push_receives([str(c) for c in PUSH_CATEGORY_LABELS.values()]))
+    resend_note: StrOrPromise = ""
     if row.can_resend and channel.type == "email" and default is not None and not row.is_default:
         resend_note = wording.RESEND_NOTICES if for_self else wording.RESEND_NOTICES_FOR_STAFF
     # The code is typed on Canvas's own page, under the student's own Canvas session (§12.2):
@@ -74,13 +80,13 @@ def banner_default(channels: list[Channel], *, for_self: bool) -> str:
 class HelpPanel:
     """The "Not getting notifications?" items that apply, in the order worth checking."""
 
-    items: list[str]
-    title: str = wording.HELP_PANEL_TITLE
-    asks_help_desk: str = wording.HELP_ASK
+    items: list[StrOrPromise]
+    title: StrOrPromise = wording.HELP_PANEL_TITLE
+    asks_help_desk: StrOrPromise = wording.HELP_ASK
 
 
 def help_panel(channels: list[Channel]) -> HelpPanel:
-    items = []
+    items: list[StrOrPromise] = []
     if unconfirmed_default(channels) is not None:
         items.append(wording.HELP_DEFAULT_UNCONFIRMED)
     items.append(wording.HELP_NEW_ADDRESS_NEVER)
@@ -96,19 +102,15 @@ def help_panel(channels: list[Channel]) -> HelpPanel:
 
 def removal_warning(
     channel: Channel, channels: list[Channel], *, for_self: bool = True
-) -> str | None:
+) -> StrOrPromise | None:
     """What removing this channel costs, said before the user confirms."""
-    whose = "your" if for_self else "the user's"
     if channel.type != "email":
         if channel.type == "push":
-            return f"Canvas will stop sending push notifications to all {whose} devices."
+            return wording.STOPS_ALL_PUSH if for_self else wording.STOPS_ALL_PUSH_FOR_STAFF
         return None
     emails = [c for c in channels if c.type == "email"]
     if len(emails) == 1:
-        return (
-            f"This is {whose} only email address: "
-            "Canvas will have no email to send notifications to."
-        )
+        return wording.ONLY_EMAIL if for_self else wording.ONLY_EMAIL_FOR_STAFF
     default = presenters.default_email(channels)
     if default is not None and default.id == channel.id:
         # Canvas's next default is the next unretired email by position (§1.6, §1.9).

@@ -7,7 +7,9 @@ everything to never. Every POST works as a plain form post (redirect back to the
 inline with htmx. Each makes one Canvas call, the copy two.
 """
 
-from typing import Any
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages as flash
 from django.http import HttpResponse
@@ -25,6 +27,9 @@ from channels_app.snapshot import ChannelSnapshot
 from portal import limits
 from portal.limited import limited
 from portal.views.errors import alert_fragment
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 PANEL_PAGE = "channels/notifications.html"
 PANEL = "channels/_notifications_panel.html"
@@ -71,7 +76,7 @@ def _panel_url(channel_id: int) -> str:
 
 
 def _problem(
-    request: PortalRequest, message: str, *, status: int, channel: Channel | None = None
+    request: PortalRequest, message: StrOrPromise, *, status: int, channel: Channel | None = None
 ) -> HttpResponse:
     """A refusal or failure: the alert region for htmx, else the panel's page saying it (with
     the panel as last seen, when it was seen: showing it costs no Canvas call)."""
@@ -168,8 +173,8 @@ def _set_category(request: PortalRequest, channel_id: int) -> HttpResponse:
     memory.remember_category(channel.id, category, saved)
     message = wording.category_saved(
         presenters.spoken_name(channel),
-        preferences.category_label(category),
-        preferences.FREQUENCY_LABELS.get(saved, saved),
+        str(preferences.category_label(category)),
+        str(preferences.FREQUENCY_LABELS.get(saved, saved)),
     )
     return _changed(request, channel, message)
 
@@ -218,7 +223,7 @@ def channel_notifications_copy_default_view(
     memory = _memory(request)
     memory.remember(default.id, rows)
     memory.remember(channel.id, rows)
-    message = wording.copied_default(presenters.spoken_name(channel), default.address)
+    message = wording.copied_default(channel, default.address)
     return _after_all_at_once(request, channel, message, preferences.by_category(rows), default)
 
 
@@ -240,7 +245,7 @@ def channel_notifications_none_view(request: PortalRequest, channel_id: int) -> 
         memory.forget(channel_id)
         return _failure(request, exc, wording.Action.SAVE_NOTIFICATIONS)
     memory.remember(channel.id, rows)
-    message = wording.set_to_nothing(presenters.spoken_name(channel))
+    message = wording.set_to_nothing(channel)
     return _after_all_at_once(
         request, channel, message, preferences.by_category(rows), _default_email(request)
     )

@@ -11,25 +11,31 @@ Canvas's category names ("due_date") stay the unit that is written: a student gr
 heading over them.
 """
 
+from __future__ import annotations
+
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from django.conf import settings
 from django.contrib.sessions.backends.base import SessionBase
+from django.utils.translation import gettext_lazy
 
 from canvas.client import CanvasClient
 from canvas.records import Channel, NotificationPreference
 from channels_app.presenters import default_email
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 # §11.4: the only values Canvas accepts; anything else is a 422.
 FREQUENCIES = ("immediately", "daily", "weekly", "never")
 FREQUENCY_LABELS = {
-    "immediately": "Right away",
-    "daily": "Daily summary",
-    "weekly": "Weekly summary",
-    "never": "Never",
+    "immediately": gettext_lazy("Right away"),
+    "daily": gettext_lazy("Daily summary"),
+    "weekly": gettext_lazy("Weekly summary"),
+    "never": gettext_lazy("Never"),
 }
 # A category whose notifications are not all at one frequency (Canvas's own UI can do that).
 MIXED = "mixed"
@@ -40,103 +46,107 @@ MIXED = "mixed"
 # Canvas's push allow-list as its own UI shows it (`ALLOWED_PUSH_NOTIFICATION_CATEGORIES`,
 # docs/canvas-behaviour.md §11.3): a phone gets nothing outside these, whatever the settings say.
 # Slug (as the preferences API spells the category) → how the page names it.
-PUSH_CATEGORY_LABELS = {
-    "announcement": "announcements",
-    "appointment_availability": "appointment availability",
-    "appointment_cancelations": "appointment cancellations",
-    "calendar": "calendar changes",
-    "conversation_message": "inbox messages",
-    "course_content": "course content",
-    "discussion_mention": "discussion mentions",
-    "reported_reply": "reported replies",
-    "due_date": "due dates",
-    "grading": "grading",
-    "invitation": "invitations",
-    "student_appointment_signups": "appointment sign-ups",
-    "submission_comment": "submission comments",
-    "discussion": "discussions",
-    "discussion_entry": "discussion posts",
+PUSH_CATEGORY_LABELS: dict[str, StrOrPromise] = {
+    "announcement": gettext_lazy("announcements"),
+    "appointment_availability": gettext_lazy("appointment availability"),
+    "appointment_cancelations": gettext_lazy("appointment cancellations"),
+    "calendar": gettext_lazy("calendar changes"),
+    "conversation_message": gettext_lazy("inbox messages"),
+    "course_content": gettext_lazy("course content"),
+    "discussion_mention": gettext_lazy("discussion mentions"),
+    "reported_reply": gettext_lazy("reported replies"),
+    "due_date": gettext_lazy("due dates"),
+    "grading": gettext_lazy("grading"),
+    "invitation": gettext_lazy("invitations"),
+    "student_appointment_signups": gettext_lazy("appointment sign-ups"),
+    "submission_comment": gettext_lazy("submission comments"),
+    "discussion": gettext_lazy("discussions"),
+    "discussion_entry": gettext_lazy("discussion posts"),
 }
 PUSH_CATEGORIES = frozenset(PUSH_CATEGORY_LABELS)
 
+# The group that also lists the categories an installation has and GROUPS does not (§11.1).
+OTHER_GROUP = gettext_lazy("Account and other")
 # Student groups, in the order a student looks for them, and each Canvas category (§11.2) in
 # the words of someone who has never seen Canvas's settings page.
-GROUPS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
+GROUPS: tuple[tuple[StrOrPromise, tuple[tuple[str, StrOrPromise], ...]], ...] = (
     (
-        "Announcements",
+        gettext_lazy("Announcements"),
         (
-            ("announcement", "Announcements from your courses"),
-            ("account_notification", "Announcements from your institution"),
+            ("announcement", gettext_lazy("Announcements from your courses")),
+            ("account_notification", gettext_lazy("Announcements from your institution")),
         ),
     ),
     (
-        "Due dates and calendar",
+        gettext_lazy("Due dates and calendar"),
         (
-            ("due_date", "New assignments and due dates"),
-            ("calendar", "Course calendar events"),
-            ("appointment_availability", "Appointment times offered"),
-            ("appointment_signups", "Appointments booked for you"),
-            ("appointment_cancelations", "Appointments cancelled"),
-            ("student_appointment_signups", "Students booking your appointments"),
+            ("due_date", gettext_lazy("New assignments and due dates")),
+            ("calendar", gettext_lazy("Course calendar events")),
+            ("appointment_availability", gettext_lazy("Appointment times offered")),
+            ("appointment_signups", gettext_lazy("Appointments booked for you")),
+            ("appointment_cancelations", gettext_lazy("Appointments cancelled")),
+            ("student_appointment_signups", gettext_lazy("Students booking your appointments")),
         ),
     ),
     (
-        "Grades and feedback",
+        gettext_lazy("Grades and feedback"),
         (
-            ("grading", "Grades"),
-            ("submission_comment", "Comments on your work"),
-            ("grading_policies", "Changes to how grades are worked out"),
-            ("late_grading", "Late work handed in"),
-            ("all_submissions", "Work handed in by students"),
+            ("grading", gettext_lazy("Grades")),
+            ("submission_comment", gettext_lazy("Comments on your work")),
+            ("grading_policies", gettext_lazy("Changes to how grades are worked out")),
+            ("late_grading", gettext_lazy("Late work handed in")),
+            ("all_submissions", gettext_lazy("Work handed in by students")),
         ),
     ),
     (
-        "Discussions",
+        gettext_lazy("Discussions"),
         (
-            ("discussion", "New discussion topics"),
-            ("discussion_entry", "New replies in discussions"),
-            ("discussion_mention", "When someone mentions you"),
-            ("reported_reply", "Replies reported to you"),
-            ("announcement_created_by_you", "Your own announcements and replies to them"),
+            ("discussion", gettext_lazy("New discussion topics")),
+            ("discussion_entry", gettext_lazy("New replies in discussions")),
+            ("discussion_mention", gettext_lazy("When someone mentions you")),
+            ("reported_reply", gettext_lazy("Replies reported to you")),
+            (
+                "announcement_created_by_you",
+                gettext_lazy("Your own announcements and replies to them"),
+            ),
         ),
     ),
     (
-        "Messages",
+        gettext_lazy("Messages"),
         (
-            ("conversation_message", "Inbox messages"),
-            ("added_to_conversation", "Being added to an Inbox conversation"),
-            ("conversation_created", "Inbox conversations you start"),
+            ("conversation_message", gettext_lazy("Inbox messages")),
+            ("added_to_conversation", gettext_lazy("Being added to an Inbox conversation")),
+            ("conversation_created", gettext_lazy("Inbox conversations you start")),
         ),
     ),
     (
-        "Course content and files",
+        gettext_lazy("Course content and files"),
         (
-            ("course_content", "Changes to course content"),
-            ("files", "New files"),
-            ("recording_ready", "Conference recordings ready"),
-            ("content_link_error", "Broken links in your courses"),
-            ("blueprint", "Blueprint course updates"),
+            ("course_content", gettext_lazy("Changes to course content")),
+            ("files", gettext_lazy("New files")),
+            ("recording_ready", gettext_lazy("Conference recordings ready")),
+            ("content_link_error", gettext_lazy("Broken links in your courses")),
+            ("blueprint", gettext_lazy("Blueprint course updates")),
         ),
     ),
     (
-        "Groups and invitations",
+        gettext_lazy("Groups and invitations"),
         (
-            ("invitation", "Invitations (groups, peer reviews, conferences)"),
-            ("membership_update", "Group membership changes"),
+            ("invitation", gettext_lazy("Invitations (groups, peer reviews, conferences)")),
+            ("membership_update", gettext_lazy("Group membership changes")),
         ),
     ),
     (
-        "Account and other",
+        OTHER_GROUP,
         (
-            ("registration", "Account and sign-in messages"),
-            ("summaries", "Activity summaries"),
-            ("alert", "Alerts set up by your institution"),
-            ("migration", "Course copy and export results"),
-            ("other", "Other notifications"),
+            ("registration", gettext_lazy("Account and sign-in messages")),
+            ("summaries", gettext_lazy("Activity summaries")),
+            ("alert", gettext_lazy("Alerts set up by your institution")),
+            ("migration", gettext_lazy("Course copy and export results")),
+            ("other", gettext_lazy("Other notifications")),
         ),
     ),
 )
-OTHER_GROUP = "Account and other"
 CATEGORY_LABELS = {key: label for _, members in GROUPS for key, label in members}
 KNOWN_CATEGORIES = frozenset(CATEGORY_LABELS)
 
@@ -145,7 +155,7 @@ KNOWN_CATEGORIES = frozenset(CATEGORY_LABELS)
 FRESH_ROW = timedelta(minutes=10)
 
 
-def category_label(category: str) -> str:
+def category_label(category: str) -> StrOrPromise:
     """A category Canvas has and this list does not (installations differ, §11.1) is still
     shown, under its own name."""
     return CATEGORY_LABELS.get(category) or category.replace("_", " ").capitalize()
@@ -278,7 +288,7 @@ class Summary:
 
     kind: SummaryKind
     frequency: str = ""  # "everything" at this frequency
-    groups: tuple[str, ...] = ()  # "right_away": the student groups wholly sent right away
+    groups: tuple[StrOrPromise, ...] = ()  # "right_away": the student groups wholly sent right away
     rest_never: bool = False  # "right_away": whether everything else is never
     same_as: str = ""  # "same_as", "same_once_confirmed": the default email's address
 
@@ -295,7 +305,7 @@ def expand_all_never(frequencies: dict[str, str]) -> dict[str, str]:
     return _expand(frequencies, CATEGORY_LABELS) if "*" in frequencies else frequencies
 
 
-def row_summary(memory: "PreferenceMemory", channel: Channel, channels: list[Channel]) -> Summary:
+def row_summary(memory: PreferenceMemory, channel: Channel, channels: list[Channel]) -> Summary:
     """What the page's row says, from what this session last saw (no Canvas call)."""
     default = default_email(channels)
     return summarise(
@@ -337,7 +347,7 @@ def summarise(
         return Summary("nothing")
     if len(values) == 1 and MIXED not in values:
         return Summary("everything", frequency=values.pop())
-    right_away: list[str] = []
+    right_away: list[StrOrPromise] = []
     rest: set[str] = set()
     for label, members in GROUPS:
         in_group = [shown[key] for key, _ in members if key in shown]
@@ -358,13 +368,13 @@ def summarise(
 @dataclass(frozen=True)
 class CategoryChoice:
     key: str  # Canvas's category, the unit written
-    label: str
+    label: StrOrPromise
     frequency: str  # one of FREQUENCIES, or MIXED
 
 
 @dataclass(frozen=True)
 class PanelGroup:
-    label: str
+    label: StrOrPromise
     choices: list[CategoryChoice]
 
 
@@ -391,7 +401,7 @@ def build_panel(
     groups: list[PanelGroup] = []
     for label, members in GROUPS:
         choices = [CategoryChoice(k, text, frequencies[k]) for k, text in members if k in offered]
-        if label == OTHER_GROUP:
+        if label is OTHER_GROUP:
             # Categories this installation has and the list above does not (§11.1).
             choices += [
                 CategoryChoice(k, category_label(k), frequencies[k])

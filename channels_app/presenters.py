@@ -1,21 +1,36 @@
 """How a channel list reads on the page: groups, statuses, the default email, warnings."""
 
-from dataclasses import dataclass
+from __future__ import annotations
 
-from django.utils.safestring import SafeString
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 
 from canvas.records import Channel
 from channels_app.services import can_resend
 
-GROUPS = [("email", "Email"), ("sms", "Text (SMS)"), ("push", "Push"), ("other", "Other")]
-STATUS_TEXT = {"active": "Active", "unconfirmed": "Unconfirmed"}
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+GROUPS: list[tuple[str, StrOrPromise]] = [
+    ("email", pgettext_lazy("contact method type", "Email")),
+    ("sms", gettext_lazy("Text (SMS)")),
+    ("push", pgettext_lazy("contact method type", "Push")),
+    ("other", pgettext_lazy("contact method type", "Other")),
+]
+# The state of an address ("Active": Canvas may send to it).
+STATUS_TEXT = {
+    "active": pgettext_lazy("address state", "Active"),
+    "unconfirmed": pgettext_lazy("address state", "Unconfirmed"),
+}
 
 
 def spoken_name(channel: Channel) -> str:
     """How buttons and messages name a channel: Canvas shows "For All Devices" for push,
     which alone would not say what is meant."""
     if channel.type == "push":
-        return "push notifications for all devices"
+        return gettext("push notifications for all devices")
     return channel.address
 
 
@@ -25,8 +40,8 @@ class ChannelRow:
     is_default: bool
     # Filled in by channels_app/guidance.py: sentences under the row, the note next to "Send
     # the confirmation again", and whether the row offers the SMS code field.
-    notes: tuple[str | SafeString, ...] = ()
-    resend_note: str = ""
+    notes: tuple[StrOrPromise, ...] = ()
+    resend_note: StrOrPromise = ""
     offers_code: bool = False
     # The code field's form (channels_app.forms.ConfirmationCodeForm) when `offers_code`.
     code_form: object = None
@@ -44,7 +59,7 @@ class ChannelRow:
         return spoken_name(self.channel)
 
     @property
-    def status(self) -> str:
+    def status(self) -> StrOrPromise:
         return STATUS_TEXT.get(self.channel.workflow_state, self.channel.workflow_state.title())
 
     @property
@@ -63,7 +78,7 @@ class ChannelRow:
 @dataclass(frozen=True)
 class ChannelGroup:
     key: str
-    label: str
+    label: StrOrPromise
     rows: list[ChannelRow]
 
 

@@ -7,8 +7,10 @@ forms in `forms`, whose page it is in `scope`. A lost Canvas sign-in is not caug
 `NotAuthenticated` is no `CanvasError`, and `canvas_login_required` turns it into the sign-in.
 """
 
+from __future__ import annotations
+
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib import messages as flash
@@ -27,6 +29,9 @@ from portal import limits
 from portal.limited import limited, refusal_page
 from portal.views.errors import alert_fragment
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 
 def self_scope(request: PortalRequest) -> Scope:
     user = request.portal_user
@@ -41,8 +46,8 @@ def page_context(
     push_form: PushTokenForm | None = None,
     focus_id: int | None = None,
     focus_heading: bool = False,
-    alert: str = "",
-    status: str = "",
+    alert: StrOrPromise = "",
+    status: StrOrPromise = "",
     code_form: ConfirmationCodeForm | None = None,
 ) -> dict[str, Any]:
     known = channels or []
@@ -136,7 +141,7 @@ def _changed(
     scope: Scope,
     channels: list[Channel],
     *,
-    message: str,
+    message: StrOrPromise,
     focus_id: int | None = None,
     focus_heading: bool = False,
     form: AddChannelForm | None = None,

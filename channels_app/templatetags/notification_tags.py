@@ -22,7 +22,7 @@ def receives_line(context: dict[str, Any], channel: Channel) -> str:
     if not preferences.has_preferences_to_show(channel):
         # Current Canvas cancels every text message, whatever the settings (§11.3); the row's
         # note says so.
-        return wording.RECEIVES_NOTHING
+        return str(wording.RECEIVES_NOTHING)
     request = context["request"]
     user_id = request.portal_user.id
     channels = ChannelSnapshot(request.session, user_id).get() or [channel]

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from axe_playwright_python.sync_playwright import Axe
+from django.utils import translation
 from playwright.sync_api import Page, expect
 
 if TYPE_CHECKING:
@@ -102,6 +103,22 @@ class BrowserUI:
     # JavaScript-enabled tab whose own scripts are blocked, so the copy stays the no-JS page.
     axe_mirror: Page | None = None
     axe_runs: int = 0
+    # The language the portal's pages are expected in: the accessible names below are looked
+    # up in the portal's own catalogs, so one scenario runs in every language.
+    lang: str = "en"
+
+    def t(self, msgid: str, *, context: str | None = None, **values: Any) -> str:
+        """`msgid` as the page shows it in `lang`: translated, filled in, tags dropped (an
+        accessible name is the text, visually hidden parts included)."""
+        with translation.override(self.lang):
+            text = translation.pgettext(context, msgid) if context else translation.gettext(msgid)
+        return _text_of(text % values if values else text)
+
+    def tn(self, singular: str, plural: str, count: int, **values: Any) -> str:
+        """A sentence with a count (`ngettext`), as `t` does."""
+        with translation.override(self.lang):
+            text = translation.ngettext(singular, plural, count)
+        return _text_of(text % values)
 
     def check(self, where: str = "") -> None:
         """Zero axe violations (WCAG 2.0/2.1/2.2 A+AA) and no console error so far."""
@@ -138,7 +155,10 @@ class BrowserUI:
     @property
     def address_field(self):
         # "Email address" alone while the form offers email only (SMS_ENABLED off).
-        return self.page.get_by_label(re.compile(r"^Email address( or mobile number)?$"))
+        labels = (self.t("Email address"), self.t("Email address or mobile number"))
+        return self.page.get_by_label(
+            re.compile("^(" + "|".join(re.escape(label) for label in labels) + ")$")
+        )
 
     def row(self, address: str):
         return self.page.locator("li.channel", has=self.page.get_by_text(address, exact=True))
@@ -152,19 +172,26 @@ class BrowserUI:
     def alert_region(self):
         return self.page.get_by_role("alert")
 
-    def add(self, address: str, kind: str = "Email") -> None:
+    def add(self, address: str, kind: str | None = None) -> None:
+        kind = kind or self.t("Email", context="contact method type")
         radio = self.page.get_by_role("radio", name=kind)
         if radio.count():  # no choice to make when the form offers email only (SMS_ENABLED off)
             radio.check()
         self.address_field.fill(address)
-        self.htmx(lambda: self.page.get_by_role("button", name="Add", exact=True).click())
+        add = self.t("Add", context="button")
+        self.htmx(lambda: self.page.get_by_role("button", name=add, exact=True).click())
 
-    def sign_in(self, user: str = "Ada Lovelace", *, from_landing: bool = True) -> None:
-        """Through the portal's landing page and the emulator's Canvas login + authorize pages."""
+    def sign_in(
+        self, user: str = "Ada Lovelace", *, from_landing: bool = True, landing_lang: str = ""
+    ) -> None:
+        """Through the portal's landing page (in `landing_lang`: the browser's language decides
+        it before sign-in) and the emulator's Canvas login + authorize pages."""
         page = self.page
         if from_landing:
             self.goto("/")
-            page.get_by_role("link", name="Sign in with Canvas").click()
+            with translation.override(landing_lang or self.lang):
+                sign_in = translation.gettext("Sign in with Canvas")
+            page.get_by_role("link", name=sign_in).click()
         self.pass_canvas_sign_in(user)
         expect(page).to_have_url(re.compile(r"/channels/$"))
         self.check()
@@ -198,3 +225,9 @@ class BrowserUI:
         return self.page.evaluate(
             "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
         )
+
+
+def _text_of(html: str) -> str:
+    """The text of `html` as Chromium names it: the visually hidden span is positioned out of
+    flow, so its edges count as a space (": name" reads " : name"); spaces collapse."""
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())

@@ -15,8 +15,7 @@ from pathlib import Path
 
 from django.template.base import Lexer, TokenType
 
-# The code whose every user-visible string is translated. The second pass of issue 14 adds
-# "channels_app/*.py" and "templates/channels/*.html".
+# The code whose every user-visible string is translated: all of the portal's.
 CONVERTED = (
     "templates/*.html",
     "templates/django/forms/*.html",
@@ -26,7 +25,11 @@ CONVERTED = (
     "portal/*.py",
     "portal/views/*.py",
     "helpdesk/*.py",
+    "helpdesk/templatetags/*.py",
     "templates/helpdesk/*.html",
+    "channels_app/*.py",
+    "channels_app/templatetags/*.py",
+    "templates/channels/*.html",
 )
 # Operator-facing: start-up refusals and configuration, in English by design (docs/deploy.md).
 OPERATOR_FILES = {

@@ -199,8 +199,8 @@ def test_an_ignored_skip_request_is_said_after_the_email_sentence():
     assert message.startswith(
         "Added ada@example.edu. Canvas was asked to send it an email with a confirmation"
     )
-    assert message.endswith(wording.SKIP_IGNORED)
-    assert wording.SKIP_IGNORED not in wording.added(added)
+    assert message.endswith(str(wording.SKIP_IGNORED))
+    assert str(wording.SKIP_IGNORED) not in wording.added(added)
 
 
 def test_a_removed_push_channel_is_named_for_what_it_did():
