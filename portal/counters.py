@@ -6,8 +6,9 @@ applies it to the row atomically, so two processes counting at the same moment l
 no transaction or lock is held across statements. A counter whose window has ended starts again
 at 1 with the new window, in the same statement.
 
-This replaces counting in the database cache (add, then a locked read and a write: four to six
-statements per counted request, plus a `COUNT(*)` of the whole cache table for culling).
+It replaced counting in Django's database cache through django-ratelimit (add, then a locked
+read and a write: four to six statements per counted request, plus a `COUNT(*)` of the whole
+cache table for culling); that cache and its table are gone.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ class Count:
 def window_end(value: str, period: int, now: int) -> int:
     """The end of the fixed window `now` falls in: windows of `period` seconds from the epoch,
     shifted by a per-key offset so that not every key's window ends at the same second (the
-    windows django-ratelimit uses, so the limits behave as before)."""
+    windows the limits have always had)."""
     if period == 1:
         return now
     end = now - (now % period) + (zlib.crc32(value.encode()) % period)

@@ -1,8 +1,8 @@
 """Abuse limits: how many changes a user, and how many sign-in requests an address, may make.
 
 Counting is one atomic SQL statement per counted request, in the database every portal process
-on every machine shares (portal/counters.py), so they all see the same counts; the rates are
-django-ratelimit's ("5/m", its fixed windows). Each attempt counts, refused ones too: someone
+on every machine shares (portal/counters.py), so they all see the same counts; a rate is "5/m"
+(portal/rates.py), counted in fixed windows. Each attempt counts, refused ones too: someone
 hammering the button does not get through sooner. The rates are settings (docs/deploy.md).
 What a refused request answers is the views' business (portal/limited.py).
 """
@@ -13,17 +13,16 @@ import ipaddress
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from django.conf import settings
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy
-from django_ratelimit import ALL, UNSAFE
-from django_ratelimit.core import _split_rate
 
 from accounts.session import signed_in_user
 from portal import counters
 from portal.client_ip import client_ip
+from portal.rates import parse_rate
 from portal.wording import try_again
 
 if TYPE_CHECKING:
@@ -32,6 +31,11 @@ if TYPE_CHECKING:
 # A request that should have come through the proxies but names no client (portal/client_ip.py):
 # all such requests share one count, so leaving the header out gains nobody a fresh limit.
 UNKNOWN_ADDRESS = "unknown"
+
+# Which methods a limit counts: every request (the sign-in endpoints, whose GETs start a flow),
+# or only those that can change something (a GET that asks "remove this?" changes nothing).
+ALL_METHODS: Final = None
+UNSAFE_METHODS: Final = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
 def by_address(request: HttpRequest) -> str:
@@ -60,8 +64,8 @@ class Limit:
     key: Callable[[HttpRequest], str]
     # Why it was refused: the first sentence of the refusal; "try again" follows it.
     reason: StrOrPromise
-    # Only these methods count (a GET that asks "remove this?" changes nothing).
-    methods: tuple[str, ...] | str = ALL
+    # Only these methods count: UNSAFE_METHODS, or ALL_METHODS (None) for every request.
+    methods: frozenset[str] | None = ALL_METHODS
     # Whether each view counts on its own (sign-in endpoints) or all views share one count.
     per_view: bool = False
 
@@ -76,7 +80,7 @@ CHANGES = Limit(
     rate_setting="RATE_LIMIT_CHANGES",
     key=by_user,
     reason=gettext_lazy("You have made many changes in a short time, so this one was not made."),
-    methods=UNSAFE,
+    methods=UNSAFE_METHODS,
 )
 HELPDESK_CHANGES = Limit(
     name="helpdesk-changes",
@@ -85,7 +89,7 @@ HELPDESK_CHANGES = Limit(
     reason=gettext_lazy(
         "You have made many changes for users in a short time, so this one was not made."
     ),
-    methods=UNSAFE,
+    methods=UNSAFE_METHODS,
 )
 SIGN_IN = Limit(
     name="sign-in",
@@ -107,14 +111,14 @@ def check(request: HttpRequest, limit: Limit, *, view_name: str = "") -> Refusal
     if not _counts(request, limit.methods):
         return None
     group = f"{limit.name}:{view_name}" if limit.per_view else limit.name
-    allowed, period = _split_rate(limit.rate)
-    count = counters.hit(group, limit.key(request), period=period)
-    if count.hits <= allowed:
+    rate = parse_rate(limit.rate)
+    count = counters.hit(group, limit.key(request), period=rate.seconds)
+    if count.hits <= rate.count:
         return None
     retry_after = max(1, count.window_ends - int(time.time()))
     return Refusal(f"{limit.reason} {try_again(retry_after)}", retry_after)
 
 
-def _counts(request: HttpRequest, methods: tuple[str, ...] | str) -> bool:
-    """Whether the limit counts this request's method (django-ratelimit's ALL and UNSAFE)."""
-    return methods == ALL or request.method in methods
+def _counts(request: HttpRequest, methods: frozenset[str] | None) -> bool:
+    """Whether the limit counts this request's method."""
+    return methods is None or request.method in methods

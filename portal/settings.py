@@ -9,7 +9,6 @@ import base64
 import hashlib
 import logging
 import os
-import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -20,6 +19,7 @@ from marshmallow.validate import Email, OneOf
 from portal import config_safety
 from portal.env import env, env_list, env_url
 from portal.logging import logging_config
+from portal.rates import parse_rate
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -197,7 +197,7 @@ DEVELOPMENT_DEFAULTS = (
 # --- Django -------------------------------------------------------------------------------------
 
 # One app per feature; the layers between them are checked by import-linter (pyproject.toml).
-# `portal` itself is an app for what is site-wide: checks, the cache table, `cleanup`.
+# `portal` itself is an app for what is site-wide: checks, the limit counters, `cleanup`.
 INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
@@ -205,8 +205,6 @@ INSTALLED_APPS = [
     "django_htmx",
     "portal",
     "accounts",
-    # Its system checks refuse caches that cannot count for it (per-process, non-atomic).
-    "django_ratelimit",
     "channels_app",
     "helpdesk",
 ]
@@ -380,15 +378,18 @@ SILENCED_SYSTEM_CHECKS = [
 
 # --- Abuse limits (portal/limits.py; docs/deploy.md "Abuse limits") ---------------------
 
+
 # "N/period": at most N in each window of the period (s, m, h, d; "10/5m" is 10 per 5 minutes).
 # Windows are fixed, so a burst across a window's end can get 2N through: N bounds any burst.
-_RATE = re.compile(r"\d+/\d*[smhd]")
-
-
+# Checked with the parser the limits use (portal/rates.py), so a rate that starts is one they read.
 def env_rate(name: str, default: str) -> str:
     value = env.str(name, default)
-    if not _RATE.fullmatch(value):
-        raise ImproperlyConfigured(f'{name} must look like "5/m" (a count, "/", a period).')
+    try:
+        parse_rate(value)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f'{name} must look like "5/m" (a count, "/", a period).'
+        ) from None
     return value
 
 
@@ -400,24 +401,8 @@ RATE_LIMIT_HELPDESK_CHANGES = env_rate("RATE_LIMIT_HELPDESK_CHANGES", "20/m")
 # /lti/login, /lti/launch). High enough for a computer lab behind one address.
 RATE_LIMIT_SIGN_IN = env_rate("RATE_LIMIT_SIGN_IN", "60/m")
 
-# The counters live in the database every process already shares (the table is created by
-# migrate: portal.models.CacheEntry). portal/cache.py makes its increment atomic.
-CACHES = {
-    "default": {
-        "BACKEND": "portal.cache.AtomicDatabaseCache",
-        "LOCATION": "portal_cache",
-        "TIMEOUT": 300,
-        # Above this many rows Django deletes entries (expired first, then live counters);
-        # counters last one window, so this is far above what even a large campus keeps.
-        "OPTIONS": {"MAX_ENTRIES": env.int("CACHE_MAX_ENTRIES", 200000)},
-    }
-}
-RATELIMIT_USE_CACHE = "default"
-SILENCED_SYSTEM_CHECKS += [
-    # "not officially supported": the database cache with portal/cache.py's atomic increment;
-    # tests/production/test_limits_multiprocess.py checks two processes lose no count.
-    "django_ratelimit.W001",
-]
+# The counters live in the database every process already shares: one row per limit and key in
+# portal.models.RateCount, counted with one upsert (portal/counters.py); `cleanup` prunes them.
 
 # --- Branding -----------------------------------------------------------------------------------
 
