@@ -56,7 +56,7 @@ def test_a_staff_member_whose_canvas_is_in_spanish_searches_in_spanish(canvas, d
     assert page.status_code == 200
     assert html_lang(page) == ("es", "ltr")
     text = text_of(page)
-    assert "Servicio de ayuda: buscar un usuario" in page.content.decode()  # the <title>
+    assert "Servicio de asistencia: buscar un usuario" in page.content.decode()  # the <title>
     assert "Busque un usuario de Canvas para ver y corregir sus métodos de contacto." in text
     assert "1 usuario encontrado" in text
     assert "Nombre, id de inicio de sesión, correo electrónico o id SIS" in text  # the label
@@ -70,7 +70,7 @@ def test_a_staff_member_whose_canvas_is_in_spanish_searches_in_spanish(canvas, d
 def test_a_spanish_staff_member_gets_the_users_page_and_delivery_panel_in_spanish(canvas, db):
     marta = staff_in(canvas, "es")
     text = text_of(marta.get(f"/helpdesk/users/{DEMO_STUDENT}/"))
-    assert "Herramientas del servicio de ayuda" in text
+    assert "Herramientas del servicio de asistencia" in text
     assert "Comprobar la entrega" in text
     assert "Reemplazar una dirección de correo electrónico" in text
     assert "Help-desk tools" not in text
